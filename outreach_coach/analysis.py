@@ -1,0 +1,236 @@
+"""What the grader reads off a message once, so every check can share it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from . import data
+from .models import Recipient, Sender
+from .text import Span, content_stems, fold, sentences, words
+
+# Semantic checks read this much of a message; longer texts are already far past any sensible
+# length (and get the too-long warning), and this keeps grading a 1 MB paste under a second.
+MAX_ANALYSED_CHARS = 20_000
+
+SIGN_OFF = re.compile(
+    r"^[ \t]*(?:[-–—~][ \t]*)?(?:best(?: regards| wishes)?|kind regards|warm regards|warmest regards"
+    r"|warmly|regards|cheers|thanks(?: again| so much| a lot| in advance)?|thank you(?: again)?"
+    r"|many thanks|sincerely|all the best|talk soon|take care|respectfully|with thanks"
+    r"|yours(?: truly| sincerely)?|speak soon|with gratitude|gratefully"
+    r"|have a (?:great|good|nice) (?:day|week|weekend))\b[ \t,.!:;—–-]*(?P<rest>[^\n]*)$",
+    re.IGNORECASE,
+)
+CONTACT_LINE = re.compile(
+    r"^[ \t]*(?:(?:tel|phone|mobile|cell|m|t|e|email|web)[ \t]*[:.][ \t]*\S[^\n]*"
+    r"|[+(\d][\d ()./-]{6,}\d[ \t]*|\S+@\S+|(?:https?://|www\.)\S+|\[[^\]\n]{1,60}\])[ \t]*$",
+    re.IGNORECASE,
+)
+NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w'’.-]*")
+LEADING_MARKS = re.compile(r"^[ \t]*(?:[-–—~•*>]+[ \t]*)?")
+TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
+SUBJECT_LINE = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the message with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        """The line without surrounding white space."""
+        return self.text.strip()
+
+
+def name_variants(first_name: str) -> frozenset[str]:
+    """The folded forms of a first name that count as that name (Dan for Daniel, Bob for Robert)."""
+    nicknames = data.lexicon()["nicknames"]
+    parts = {fold(part) for part in re.split(r"[-\s]+", first_name) if part}
+    full = fold(first_name)
+    variants = {full, *parts}
+    for part in list(variants):
+        variants.update(nicknames.get(part, ()))
+        for formal, shorts in nicknames.items():
+            if part in shorts:
+                variants.add(formal)
+    return frozenset(variants)
+
+
+def is_short_form(word: str, first_name: str) -> bool:
+    """True when word is the first name, a listed nickname, or its first three letters or more."""
+    folded = fold(word)
+    if folded in name_variants(first_name):
+        return True
+    full = fold(first_name)
+    return len(folded) >= 3 and full.startswith(folded)
+
+
+class Analysis:
+    """A message with the recipient and sender it is graded against, and what is read off it."""
+
+    def __init__(self, text: str, recipient: Recipient, sender: Sender | None):
+        self.text = text
+        self.recipient = recipient
+        self.sender = sender
+        self.head = text[:MAX_ANALYSED_CHARS]
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Every line of the analysed part of the message."""
+        result, start = [], 0
+        for piece in self.head.split("\n"):
+            result.append(Line(start, start + len(piece), piece))
+            start += len(piece) + 1
+        return result
+
+    @cached_property
+    def content_lines(self) -> list[Line]:
+        """The non-blank lines."""
+        return [line for line in self.lines if line.stripped]
+
+    @cached_property
+    def opening(self) -> Line | None:
+        """The first line that is not a subject line: where a greeting belongs."""
+        for line in self.content_lines:
+            if not SUBJECT_LINE.match(line.text):
+                return line
+        return None
+
+    @cached_property
+    def signature(self) -> tuple[int, str | None, bool]:
+        """Where the sign-off block starts, the name it is signed with, and whether it signs off.
+
+        Returns (offset where the closing block starts, the signed name or None, found sign-off).
+        """
+        lines = self.content_lines
+        body_end = len(self.head)
+        tail = lines[-6:]
+        # Contact lines (phone, e-mail, web) sit below a signature: look above them.
+        while tail and CONTACT_LINE.match(tail[-1].text):
+            body_end = tail[-1].start
+            tail = tail[:-1]
+        for index in range(len(tail) - 1, -1, -1):
+            line = tail[index]
+            match = SIGN_OFF.match(line.text)
+            if not match or (len(line.stripped) > 60 and not match.group("rest")):
+                continue
+            rest = match.group("rest").strip()
+            name = self._name_in(rest) if rest else None
+            if name is None:
+                below = [t for t in tail[index + 1 :] if not CONTACT_LINE.match(t.text)]
+                name = self._name_in(below[0].text) if below else None
+            if rest and name is None and len(rest.split()) > 4:
+                continue  # "Thanks for your time today..." is a sentence, not a sign-off
+            return line.start, name, True
+        # Without a sign-off, a last line that is only a name is the signature (a one-line
+        # message has none).
+        if len(lines) > 1 and tail:
+            name = self._name_in(tail[-1].text)
+            if name is not None and len(tail) > 1:
+                above = self._name_in(tail[-2].text)
+                # A title line below the name ("Priya Raman" then "Founder, Coldwise").
+                if above is not None and self._signs_as_sender(above):
+                    return tail[-2].start, above, False
+            if name is not None:
+                return tail[-1].start, name, False
+        return body_end, None, False
+
+    def _name_in(self, line: str) -> str | None:
+        """The name on a signature line, or None when the line does not look like a name."""
+        stripped = LEADING_MARKS.sub("", line).strip().rstrip(",.")
+        if not stripped or len(stripped) > 40:
+            return None
+        tokens = stripped.replace(",", " ").split()
+        name_tokens = []
+        for token in tokens:
+            if not NAME_WORD.fullmatch(token) or fold(token) in data.lexicon()["stopwords"]:
+                break
+            name_tokens.append(token)
+        if not name_tokens or len(name_tokens) > 4:
+            return None
+        # "Priya Raman, Coldwise Sensors" is a name followed by a company: keep the name.
+        if len(name_tokens) < len(tokens) and "," not in stripped and "|" not in stripped:
+            return None
+        return " ".join(name_tokens[:3])
+
+    def _signs_as_sender(self, name: str) -> bool:
+        if self.sender is None:
+            return False
+        return signature_matches(name, self.sender)
+
+    @cached_property
+    def body_end(self) -> int:
+        """Where the body ends and the sign-off block begins."""
+        return self.signature[0]
+
+    @cached_property
+    def body_sentences(self) -> list[Span]:
+        """Sentences of the body: after the greeting line, before the sign-off block."""
+        begin = 0
+        opening = self.opening
+        if opening is not None and self.greeting_only(opening):
+            begin = opening.end
+        return sentences(self.head[begin : self.body_end], offset=begin)
+
+    def greeting_only(self, line: Line) -> bool:
+        """True for a line that is only a greeting, such as 'Hi Maria,'."""
+        text = line.stripped
+        return len(text) <= 40 and text.endswith((",", "!", ":", "—", "-")) or len(text.split()) <= 3
+
+    @cached_property
+    def protected(self) -> frozenset[str]:
+        """Folded words from the profiles: names and their own words are never flagged."""
+        sources = [
+            self.recipient.name,
+            self.recipient.company,
+            self.recipient.headline,
+            self.recipient.industry,
+            self.recipient.recent_activity,
+            self.recipient.about,
+            *self.recipient.interests,
+        ]
+        if self.sender is not None:
+            sources += [self.sender.name, self.sender.company, self.sender.headline]
+            sources += list(self.sender.offers)
+        return frozenset(fold(span.text) for source in sources for span in words(source))
+
+    @cached_property
+    def protected_exact(self) -> frozenset[str]:
+        """Words as the profiles spell them (for capitals such as a company called ACME)."""
+        sources = [self.recipient.name, self.recipient.company, self.recipient.headline]
+        if self.sender is not None:
+            sources += [self.sender.name, self.sender.company, self.sender.headline]
+        return frozenset(span.text for source in sources for span in words(source))
+
+    @cached_property
+    def recipient_name_stems(self) -> set[str]:
+        """Stems of the recipient's name and company: naming them is not an offer."""
+        return content_stems(f"{self.recipient.name} {self.recipient.company}")
+
+    def second_person(self, sentence: str) -> bool:
+        """True when a sentence speaks to the reader (you, your) or names them."""
+        folded = fold(sentence)
+        if re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", folded):
+            return True
+        return any(
+            is_short_form(span.text, self.recipient.first_name) for span in words(sentence)
+        )
+
+
+def signature_matches(signed: str, sender: Sender) -> bool:
+    """True when a signed name is the sender's name, a part of it, or a short form of it."""
+    parts = [p for p in sender.name.split() if fold(p).strip(".") not in TITLE_WORDS]
+    for token in signed.split():
+        folded = fold(token).strip(".")
+        if folded in TITLE_WORDS:
+            continue
+        if any(fold(part) == folded for part in parts):
+            return True
+        if is_short_form(token.strip("."), sender.first_name):
+            return True
+    return False

@@ -1,0 +1,606 @@
+"""The few generic check functions that run the rules in rules.py against one message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+
+from . import data
+from .analysis import Analysis, is_short_form, signature_matches
+from .report import Finding
+from .rules import GREETING, RULES_BY_CODE, Rule
+from .text import Span, content_stems, fold, generic_stems, phrase_stems, stem, words
+
+MAX_FINDINGS_PER_RULE = 20
+
+CheckFunction = Callable[[Analysis], Iterator[Finding]]
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a computed check under the name rules refer to."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS[name] = function
+        return function
+
+    return register
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A short one-line quote of learner text for a finding's message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def finding(
+    analysis: Analysis, code: str, start: int | None = None, end: int | None = None, **fields: str
+) -> Finding:
+    """Build a finding from a rule's data, filling its message template."""
+    rule = RULES_BY_CODE[code]
+    recipient, sender = analysis.recipient, analysis.sender
+    values = _Blank(
+        first_name=recipient.first_name,
+        recipient_name=recipient.name,
+        sender_name=sender.name if sender else "",
+        sender_first=sender.first_name if sender else "",
+        activity_hint=excerpt(recipient.recent_activity, 50) or "a post or an announcement",
+        needs_hint=", ".join(recipient.interests[:2]) or recipient.headline,
+    )
+    if start is not None and end is not None:
+        values["found"] = excerpt(analysis.text[start:end])
+    values.update(fields)
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        category=rule.category,
+        severity=rule.severity,
+        message=rule.message.format_map(values),
+        hint=rule.hint.format_map(values),
+        start=start,
+        end=end,
+        lesson=rule.lesson,
+        why=rule.why,
+    )
+
+
+def run_rules(analysis: Analysis, rules: tuple[Rule, ...]) -> list[Finding]:
+    """Run every rule: pattern rules through `existence`, the rest through their named check."""
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.check == "existence":
+            findings.extend(_capped(existence(analysis, rule)))
+    for name in dict.fromkeys(rule.check for rule in rules if rule.check != "existence"):
+        per_code: dict[str, int] = {}
+        for item in CHECKS[name](analysis):
+            per_code[item.code] = per_code.get(item.code, 0) + 1
+            if per_code[item.code] <= MAX_FINDINGS_PER_RULE:
+                findings.append(item)
+    return findings
+
+
+def _capped(items: Iterator[Finding]) -> Iterator[Finding]:
+    for count, item in enumerate(items):
+        if count >= MAX_FINDINGS_PER_RULE:
+            return
+        yield item
+
+
+def existence(analysis: Analysis, rule: Rule) -> Iterator[Finding]:
+    """A finding for every match of any of the rule's patterns (overlapping matches merged)."""
+    seen_until = -1
+    matches = sorted(
+        (m.start(), m.end()) for pattern in rule.compiled for m in pattern.finditer(analysis.text)
+    )
+    for start, end in matches:
+        if start < seen_until:
+            continue
+        seen_until = end
+        yield finding(analysis, rule.code, start, end)
+
+
+# --- personalization --------------------------------------------------------------------------
+
+ADDRESSED = re.compile(
+    rf"^[ \t]*(?i:{GREETING})[ \t,]+(?:(?i:mr|mrs|ms|mx|dr|prof)\.?[ \t]+)?"
+    r"(?P<name>[A-ZÀ-Þ][\w'’-]*)"
+)
+NOT_A_NAME = frozenset(
+    "all everyone everybody folks team friends friend there connection connections network "
+    "colleagues colleague guys people sir madam again".split()
+)
+ACTIVITY_CUES = re.compile(
+    r"\b(?:post|posted|article|wrote|write-?up|talk|keynote|panel|webinar|podcast|episode|"
+    r"interview|announce\w*|launch\w*|congrat\w*|saw|seen|read|noticed|shared|mention\w*|"
+    r"promot\w*|anniversary|award\w*|won|milestone|celebrat\w*|opened|opening|expan\w*|"
+    r"hired|hiring|joined|publish\w*|present\w*|spoke|comment\w*|thread|video|newsletter|"
+    r"news|recent\w*|latest|update)\b",
+    re.IGNORECASE,
+)
+COMPANY_SUFFIXES = re.compile(
+    r"[,.]?\s+(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp|lp|pllc|pc"
+    r"|& co|and co|s\.a\.|sa|ag|bv|pty)\.?$",
+    re.IGNORECASE,
+)
+
+
+@check("greeting")
+def greeting(analysis: Analysis) -> Iterator[Finding]:
+    """PERS001/PERS002: is the recipient greeted by first name, and not someone else?"""
+    opening = analysis.opening
+    recipient = analysis.recipient
+    if opening is None:
+        yield finding(analysis, "PERS001")
+        return
+    window = opening.text[:200]
+    first_sentence = window.split(". ")[0]
+    surname = recipient.name.split()[-1] if len(recipient.name.split()) > 1 else ""
+    tokens = list(words(first_sentence if len(window) == 200 else window))
+    for index, span in enumerate(tokens):
+        if is_short_form(span.text, recipient.first_name) and span.text[:1].isupper():
+            return
+        titled = index > 0 and fold(tokens[index - 1].text) in {"mr", "mrs", "ms", "mx", "dr"}
+        if surname and titled and fold(span.text) == fold(surname):
+            return
+    match = ADDRESSED.match(window)
+    if match and fold(match.group("name")) not in NOT_A_NAME:
+        name = match.group("name")
+        start = opening.start + match.start("name")
+        yield finding(analysis, "PERS002", start, start + len(name), addressed=name)
+        return
+    yield finding(analysis, "PERS001", opening.start, opening.end)
+
+
+def _company_names(company: str) -> list[str]:
+    base = COMPANY_SUFFIXES.sub("", company.strip())
+    names = [base] if base else []
+    first = base.split()[0] if base.split() else ""
+    if first and len(first) >= 4 and first != base and fold(first) not in data.lexicon()["generic"]:
+        names.append(first)
+    return names
+
+
+def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
+    """Each body sentence that uses a concrete detail of the profile, and which detail."""
+    recipient = analysis.recipient
+    exclude = analysis.recipient_name_stems
+    activity = content_stems(recipient.recent_activity, exclude)
+    about = content_stems(recipient.about, exclude)
+    role = re.split(r"\s+(?:at|@)\s+|\s*[|,]\s*|\s+[–—-]\s+", recipient.headline)
+    headline_stems = content_stems(" ".join(role), exclude)
+    interests = [(phrase, set(content_stems(phrase, exclude))) for phrase in recipient.interests]
+    companies = [
+        re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+        for name in _company_names(recipient.company)
+    ]
+    for sentence in analysis.body_sentences:
+        text = sentence.text
+        for pattern in companies:
+            if pattern.search(text):
+                yield sentence, f"their company, {recipient.company}"
+                break
+        stems = content_stems(text, exclude)
+        speaks_to_them = analysis.second_person(text)
+        cue = bool(ACTIVITY_CUES.search(text))
+        shared = stems & activity
+        if len(shared) >= 3 or (shared and (cue or speaks_to_them) and len(shared) >= 2) or (
+            shared and cue and speaks_to_them
+        ):
+            yield sentence, f"their recent activity ({excerpt(recipient.recent_activity, 70)})"
+        for phrase, needed in interests:
+            if not needed or not (speaks_to_them or cue):
+                continue
+            hits = needed & stems
+            if hits == needed or len(hits) >= 2:
+                yield sentence, f"their interest in {phrase}"
+        if speaks_to_them and stems & headline_stems:
+            yield sentence, f"their role ({recipient.headline})"
+        if speaks_to_them and len(stems & about) >= 2:
+            yield sentence, "their About section"
+
+
+@check("profile_detail")
+def profile_detail(analysis: Analysis) -> Iterator[Finding]:
+    """PERS003 when no sentence uses a profile detail; PERS100 naming the detail when one does."""
+    for sentence, detail in _detail_matches(analysis):
+        yield finding(analysis, "PERS100", sentence.start, sentence.end, detail=detail)
+        return
+    yield finding(analysis, "PERS003")
+
+
+# --- relevance ----------------------------------------------------------------------------
+
+CLAUSE_BREAK = re.compile(r"\s*(?:[;:—–]|\s-\s|,\s+(?=(?:and|but|so)\b)|,\s+)\s*")
+FIRST_PERSON_OFFER = re.compile(
+    r"\b(?:we|i|we've|i've|we'd|i'd|we'll|i'll|we're|i'm|our team|my team|us)\b",
+    re.IGNORECASE,
+)
+OFFER_VERBS = re.compile(
+    r"\b(?:offer\w*|help\w*|provid\w*|build\w*|design\w*|install\w*|sell\w*|suppl\w*|deliver\w*|"
+    r"creat\w*|handl\w*|manag\w*|train\w*|teach\w*|coach\w*|speciali[sz]\w*|work with|support\w*|"
+    r"partner\w*|share|send|show|walk you|set up|put together|organi[sz]\w*|host\w*|cater\w*|"
+    r"clean\w*|photograph\w*|shoot|audit\w*|review\w*|fix\w*|automat\w*|reduc\w*|cut\w*|sav\w*|"
+    r"bring|plan\w*|sourc\w*|recruit\w*|find|prepar\w*|develop\w*|writ\w*|translat\w*|insur\w*|"
+    r"ship\w*|haul\w*|test\w*|inspect\w*|maintain\w*|repair\w*|run|runs|make|makes|do|does|"
+    r"focus\w*|serve|serving|assist\w*|guide|map|track\w*|monitor\w*|prevent\w*|protect\w*|"
+    r"streamlin\w*|improv\w*|boost\w*|increas\w*|lower\w*|optimi[sz]\w*|implement\w*|"
+    r"integrat\w*|migrat\w*|connect\w*|introduc\w*|outsourc\w*|equip\w*|lend\w*|financ\w*)\b",
+    re.IGNORECASE,
+)
+ASK_PHRASES = re.compile(
+    r"\b(?:would you|could you|could we|can we|can i|may i|shall we|shall i|are you open|open to|"
+    r"interested in|happy to|glad to|keen to|love to|like to|want me to|worth a|if (?:it'?s )?"
+    r"(?:useful|helpful)|if it helps|let me know if|let's|how about|would it|do you want|"
+    r"feel free|check out|take a look|sign up|book a|schedule|grab|try|visit|download|call me|"
+    r"reach out|reply)\b",
+    re.IGNORECASE,
+)
+OFFER_NOUNS = frozenset(
+    stem(w)
+    for w in "demo trial quote consultation call chat coffee meeting sample intro introduction "
+    "session tour estimate proposal walkthrough conversation".split()
+)
+SUBORDINATE_NEED = re.compile(
+    r"^(?:since|because|as|given|with)\s+(?:you|your)\b", re.IGNORECASE
+)
+COMPLIMENT = re.compile(
+    r"\b(?:loved|enjoyed|congrat\w*|great (?:post|article|talk)|saw|noticed|read|impressed|"
+    r"admire|fascinating|inspiring)\b",
+    re.IGNORECASE,
+)
+SOFT_ASK = re.compile(
+    r"\?|\b(?:let me know|would you|could we|are you open|open to|happy to|glad to|if (?:it'?s )?"
+    r"(?:useful|helpful)|if it helps|feel free|shall we|can i|may i|want me to|would it|let's|"
+    r"love to hear|curious|worth a)\b",
+    re.IGNORECASE,
+)
+ME_WORDS = frozenset("i i'm i've i'd i'll we we're we've we'd we'll me my mine our ours us".split())
+YOU_WORDS = frozenset("you your yours you're you've you'd you'll yourself yourselves".split())
+
+
+@cache
+def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[tuple[str, ...], str], ...]]:
+    """Single-stem topic entries by stem, and multi-word entries as stem sequences."""
+    singles: dict[str, set[str]] = {}
+    phrases: list[tuple[tuple[str, ...], str]] = []
+    for topic, entries in data.topics().items():
+        for entry in entries:
+            stems = phrase_stems(entry)
+            if len(stems) == 1 and entry.isupper():
+                # Acronyms match only in capitals: ATS must not match the word "at".
+                singles.setdefault(entry, set()).add(topic)
+            elif len(stems) == 1 and stems[0] not in generic_stems():
+                singles.setdefault(stems[0], set()).add(topic)
+            elif len(stems) > 1:
+                phrases.append((stems, topic))
+    return {k: frozenset(v) for k, v in singles.items()}, tuple(phrases)
+
+
+def topics_in(text: str) -> set[str]:
+    """The topics of the lexicon that a text touches."""
+    singles, phrases = _topic_index()
+    spans = list(words(text))
+    sequence = [stem(span.text) for span in spans]
+    found: set[str] = set()
+    for span, token in zip(spans, sequence, strict=True):
+        found |= singles.get(token, frozenset())
+        if span.text.isupper():
+            found |= singles.get(span.text, frozenset())
+    if phrases:
+        joined = " " + " ".join(sequence) + " "
+        for stems, topic in phrases:
+            if " " + " ".join(stems) + " " in joined:
+                found.add(topic)
+    return found
+
+
+def _clauses(sentence: Span) -> list[str]:
+    return [piece for piece in CLAUSE_BREAK.split(sentence.text) if piece.strip()]
+
+
+def offer_clauses(analysis: Analysis) -> list[str]:
+    """The parts of the body that say what the sender offers or asks for, without compliments."""
+    offer_stems = set()
+    if analysis.sender is not None:
+        offer_stems = content_stems(" ".join(analysis.sender.offers))
+    result = []
+    for sentence in analysis.body_sentences:
+        clauses = _clauses(sentence)
+        question = sentence.text.rstrip().endswith("?")
+        picked = []
+        for clause in clauses:
+            offers = bool(FIRST_PERSON_OFFER.search(clause) and OFFER_VERBS.search(clause))
+            asks = bool(ASK_PHRASES.search(clause)) or (question and analysis.second_person(clause))
+            names_offer = bool(offer_stems & content_stems(clause))
+            if offers or asks or names_offer:
+                picked.append(clause)
+        if picked:
+            # A reason given in the same sentence ("since you are hiring, ...") explains the fit.
+            picked += [c for c in clauses if SUBORDINATE_NEED.match(c) and c not in picked]
+            result.extend(c for c in picked if not COMPLIMENT.search(c) or c in picked[:1])
+    return result
+
+
+def _need_sources(analysis: Analysis) -> list[tuple[str, str]]:
+    recipient = analysis.recipient
+    sources = [(phrase, f"their interest in {phrase}") for phrase in recipient.interests]
+    sources += [
+        (recipient.recent_activity, f"their recent activity ({excerpt(recipient.recent_activity)})"),
+        (recipient.headline, f"their role ({recipient.headline})"),
+        (recipient.about, "what they say in their About section"),
+        (recipient.industry, f"their industry ({recipient.industry})"),
+    ]
+    return [(text, label) for text, label in sources if text]
+
+
+def _tie(analysis: Analysis, offer_text: str) -> str | None:
+    """The profile need an offer connects to, by shared stems or a shared topic, or None."""
+    exclude = analysis.recipient_name_stems | OFFER_NOUNS
+    offer_stems = content_stems(offer_text, exclude)
+    offer_topics = topics_in(offer_text)
+    for source, label in _need_sources(analysis):
+        shared = offer_stems & content_stems(source, exclude)
+        if shared:
+            return label
+        common = offer_topics & topics_in(source)
+        if common:
+            return f"{label}, on {sorted(common)[0].replace('_', ' ')}"
+    return None
+
+
+def _vague_spans(analysis: Analysis) -> list[re.Match[str]]:
+    rule = RULES_BY_CODE["REL002"]
+    body = analysis.head[: analysis.body_end]
+    return [m for pattern in rule.compiled for m in pattern.finditer(body)]
+
+
+@check("offer")
+def offer(analysis: Analysis) -> Iterator[Finding]:
+    """REL001-REL003 and REL100: is there a concrete offer, and does it fit a need in the profile?"""
+    clauses = offer_clauses(analysis)
+    vague = _vague_spans(analysis)
+    vague_rule = RULES_BY_CODE["REL002"]
+    concrete = []
+    for clause in clauses:
+        cleaned = clause
+        for pattern in vague_rule.compiled:
+            cleaned = pattern.sub(" ", cleaned)
+        if content_stems(cleaned, analysis.recipient_name_stems | OFFER_NOUNS):
+            concrete.append(cleaned)
+    for clause in concrete:
+        need = _tie(analysis, clause)
+        if need:
+            yield finding(analysis, "REL100", need=need)
+            return
+    if vague:
+        yield finding(analysis, "REL002", vague[0].start(), vague[0].end())
+    if concrete:
+        yield finding(analysis, "REL003", offer=f"'{excerpt(concrete[0], 50)}'")
+    elif vague:
+        return
+    elif clauses:
+        yield finding(analysis, "REL002", found=excerpt(clauses[0]))
+    else:
+        yield finding(analysis, "REL001")
+
+
+@check("self_centred")
+def self_centred(analysis: Analysis) -> Iterator[Finding]:
+    """REL004: far more I/we than you/your."""
+    body = analysis.head[: analysis.body_end]
+    tokens = [fold(span.text) for span in words(body)]
+    me = sum(token in ME_WORDS for token in tokens)
+    you = sum(token in YOU_WORDS for token in tokens)
+    if me >= 4 and me >= 2 * you:
+        yield finding(analysis, "REL004", me=str(me), you=str(you))
+
+
+@check("closing_ask")
+def closing_ask(analysis: Analysis) -> Iterator[Finding]:
+    """REL006: the last two sentences of the body hold no question or soft ask."""
+    last = analysis.body_sentences[-2:]
+    if not any(SOFT_ASK.search(sentence.text) for sentence in last):
+        yield finding(analysis, "REL006")
+
+
+# --- mechanics ------------------------------------------------------------------------------
+
+SENTENCE_START = re.compile(r"(?<![.…])[.!?]+[\"'”’)\]]*[ \t]+(?=\S)")
+LINE_LEAD = re.compile(r"^[ \t]*(?:[-–—•*>#]+[ \t]*|\d{1,2}[.)][ \t]+|[(\"'“‘]+)?")
+ENDS_SENTENCE = re.compile(r"[.!?:…)\]]$")
+NOT_A_SENTENCE_WORD = re.compile(r"(?:https?:|www\.|\S*@|\S*\.\w)", re.IGNORECASE)
+
+
+def _sentence_starts(analysis: Analysis) -> Iterator[int]:
+    previous = None
+    for line in analysis.lines:
+        if not line.stripped:
+            previous = None
+            continue
+        begins_sentence = (
+            previous is None
+            or bool(ENDS_SENTENCE.search(previous.stripped))
+            or analysis.greeting_only(previous)
+            or bool(SIGN_OFF_LINE.match(previous.text))
+        )
+        if begins_sentence:
+            yield line.start + LINE_LEAD.match(line.text).end()
+        for match in SENTENCE_START.finditer(line.text):
+            before = line.text[: match.start()].split()
+            if before and fold(before[-1]).rstrip(".") in {"e.g", "i.e", "etc", "vs", "approx"}:
+                continue
+            yield line.start + match.end()
+        previous = line
+
+
+SIGN_OFF_LINE = re.compile(
+    r"^[ \t]*(?:best|regards|kind regards|cheers|thanks|thank you|sincerely|all the best)"
+    r"[ \t]*[,.!]?[ \t]*$",
+    re.IGNORECASE,
+)
+FIRST_WORD = re.compile(r"[^\s,;:!?]+")
+
+
+@check("sentence_case")
+def sentence_case(analysis: Analysis) -> Iterator[Finding]:
+    """MECH001: a sentence, greeting or sign-off that starts with a lowercase letter."""
+    text = analysis.head
+    for start in _sentence_starts(analysis):
+        match = FIRST_WORD.match(text, start)
+        if not match:
+            continue
+        word = match.group()
+        if not word[:1].islower() or any(ch.isupper() for ch in word[1:]):
+            continue
+        if NOT_A_SENTENCE_WORD.match(word) or fold(word) in analysis.protected_exact:
+            continue
+        yield finding(analysis, "MECH001", match.start(), match.end())
+
+
+def _is_caps(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+@cache
+def _acronyms() -> frozenset[str]:
+    return frozenset(a.upper() for a in data.lexicon()["acronyms"])
+
+
+@check("shouting")
+def shouting(analysis: Analysis) -> Iterator[Finding]:
+    """MECH005: words in capitals that are not acronyms, and runs of them."""
+    run: list[Span] = []
+    text = analysis.head
+
+    def flush() -> Iterator[Finding]:
+        loud = [s for s in run if len([c for c in s.text if c.isalpha()]) >= 4]
+        if loud or len(run) >= 2:
+            yield finding(analysis, "MECH005", run[0].start, run[-1].end)
+
+    for span in words(text):
+        word = span.text
+        caps = _is_caps(word) and word.upper() not in _acronyms()
+        caps = caps and word not in analysis.protected_exact and not any(c.isdigit() for c in word)
+        adjacent = run and "\n" not in text[run[-1].end : span.start]
+        if caps:
+            if run and not adjacent:
+                yield from flush()
+                run = []
+            run.append(span)
+        elif run:
+            yield from flush()
+            run = []
+    if run:
+        yield from flush()
+
+
+def _abbreviation_part(text: str, span: Span) -> bool:
+    after = text[span.end : span.end + 2]
+    before = text[max(0, span.start - 1) : span.start]
+    return (len(after) == 2 and after[0] == "." and after[1].isalpha()) or before == "."
+
+
+@check("text_speak")
+def text_speak(analysis: Analysis) -> Iterator[Finding]:
+    """MECH006: chat shorthand such as u, ur, pls, thx."""
+    table = data.lexicon()["text_speak"]
+    text = analysis.head
+    for span in words(text):
+        folded = fold(span.text)
+        if folded not in table or folded in analysis.protected:
+            continue
+        if span.text.upper() in _acronyms() or _abbreviation_part(text, span):
+            continue
+        yield finding(analysis, "MECH006", span.start, span.end, suggestion=table[folded])
+
+
+@check("misspelling")
+def misspelling(analysis: Analysis) -> Iterator[Finding]:
+    """MECH007: a word from the list of common misspellings (never the profiles' own words)."""
+    table = data.lexicon()["misspellings"]
+    for span in words(analysis.head):
+        folded = fold(span.text)
+        if folded in table and folded not in analysis.protected:
+            yield finding(analysis, "MECH007", span.start, span.end, suggestion=table[folded])
+
+
+LONG_CHARS = 1200
+LONG_WORDS = 200
+SHORT_WORDS = 25
+
+
+@check("length")
+def length(analysis: Analysis) -> Iterator[Finding]:
+    """MECH008/MECH009: too long for a first note, or too short to say anything."""
+    chars = len(analysis.text.strip())
+    count = sum(1 for _ in words(analysis.head))
+    if chars > LONG_CHARS or count > LONG_WORDS:
+        yield finding(analysis, "MECH008", chars=f"{chars:,}", words=f"{count:,}")
+    elif count < SHORT_WORDS:
+        yield finding(analysis, "MECH009", words=str(count))
+
+
+LONGEST_SENTENCE = 50
+LONGEST_MEAN = 30
+
+
+@check("sentence_length")
+def sentence_length(analysis: Analysis) -> Iterator[Finding]:
+    """MECH010: one very long sentence, or long sentences on average (a wide band only)."""
+    counts = [(s, sum(1 for _ in words(s.text))) for s in analysis.body_sentences]
+    counts = [(s, n) for s, n in counts if n >= 3]
+    if not counts:
+        return
+    longest, most = max(counts, key=lambda pair: pair[1])
+    mean = sum(n for _, n in counts) / len(counts)
+    if most > LONGEST_SENTENCE:
+        yield finding(
+            analysis, "MECH010", longest.start, longest.end, detail=f"One sentence has {most} words"
+        )
+    elif mean > LONGEST_MEAN and len(counts) >= 2:
+        yield finding(analysis, "MECH010", detail=f"Sentences average {mean:.0f} words")
+
+
+# --- etiquette ------------------------------------------------------------------------------
+
+
+@check("signature")
+def signature(analysis: Analysis) -> Iterator[Finding]:
+    """ETIQ001/ETIQ002: is the message signed, and with the sender's own name?"""
+    start, name, _ = analysis.signature
+    if name is None:
+        yield finding(analysis, "ETIQ002")
+        return
+    if analysis.sender is not None and not signature_matches(name, analysis.sender):
+        offset = analysis.head.find(name, start)
+        end = offset + len(name) if offset >= 0 else None
+        yield finding(analysis, "ETIQ001", offset if offset >= 0 else None, end, found=name)
+
+
+NEGATION_BEFORE = re.compile(
+    r"\b(?:don'?t|do not|dont|not|never|no need to|avoid|instead of|rather than|without|stop|"
+    r"no)\b[^.!?\n]{0,20}$",
+    re.IGNORECASE,
+)
+NOUN_USE_AFTER = re.compile(
+    r"^\W{0,3}(?:is|was|isn'?t|wasn'?t|has|button|storm|thread|chain|mess|replies)\b", re.I
+)
+
+
+@check("reply_all")
+def reply_all(analysis: Analysis) -> Iterator[Finding]:
+    """ETIQ004: inviting reply-all (not warning against it, nor talking about it)."""
+    text = analysis.text
+    for match in RULES_BY_CODE["ETIQ004"].compiled[0].finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        after = text[match.end() : match.end() + 20]
+        if NEGATION_BEFORE.search(before) or NOUN_USE_AFTER.match(after):
+            continue
+        yield finding(analysis, "ETIQ004", match.start(), match.end())

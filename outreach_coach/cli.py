@@ -1,0 +1,96 @@
+"""Command line: `check` grades one draft; `report` grades a class's exported answers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import data
+from .grader import grade
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad arguments or input: the message says what is wrong and what to do."""
+
+
+def _read_draft(file: str | None) -> str:
+    if file is None or file == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no draft given: pass --file DRAFT.txt or pipe the text on stdin")
+        return sys.stdin.read()
+    path = Path(file)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"draft file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text: save the draft as plain UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _lookup(table: dict, key: str, kind: str) -> object:
+    if key not in table:
+        known = ", ".join(sorted(table)) or "none"
+        raise UsageError(f"unknown {kind} id {key!r}; known ids: {known}")
+    return table[key]
+
+
+def _people(args: argparse.Namespace) -> tuple[object, object | None]:
+    recipient = sender = None
+    if args.scenario:
+        scenario = _lookup(data.scenarios(), args.scenario, "scenario")
+        recipient = data.recipients()[scenario.recipient]
+        sender = data.senders()[scenario.sender]
+    if args.recipient:
+        recipient = _lookup(data.recipients(), args.recipient, "recipient")
+    if args.sender:
+        sender = _lookup(data.senders(), args.sender, "sender")
+    if recipient is None:
+        raise UsageError("say who the message is for: --scenario ID or --recipient ID")
+    return recipient, sender
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Grade one draft and print the report; non-zero exit when any category fails."""
+    recipient, sender = _people(args)
+    report = grade(_read_draft(args.file), recipient=recipient, sender=sender)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(report.summary())
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m outreach_coach",
+        description="Grade LinkedIn outreach messages the way the course does.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="grade one draft message")
+    check.add_argument("--scenario", help="scenario id from data/scenarios.toml")
+    check.add_argument("--recipient", help="recipient id from data/recipients.csv")
+    check.add_argument("--sender", help="sender id from data/senders.csv")
+    check.add_argument("--file", help="the draft as a UTF-8 text file (default: stdin)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(run=run_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (UsageError, data.DataError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE

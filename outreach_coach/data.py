@@ -1,0 +1,255 @@
+"""Load and validate the course data in data/: profiles, senders, messages, scenarios, lexicons."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .models import (
+    RECIPIENT_REQUIRED,
+    SENDER_REQUIRED,
+    EvaluationItem,
+    ExampleMessage,
+    Recipient,
+    Scenario,
+    Sender,
+    as_recipient,
+    as_sender,
+)
+
+CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
+MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
+SCENARIO_USES = ("exercise", "lesson")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+class DataError(ValueError):
+    """A course data file is malformed; says which file, row and field, and what was expected."""
+
+    def __init__(self, file: str | Path, row: int | str | None, field: str | None, expected: str):
+        self.file = str(file)
+        self.row = row
+        self.field = field
+        self.expected = expected
+        where = self.file
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {expected}")
+
+
+def data_dir() -> Path:
+    """The folder holding the course data (OUTREACH_COACH_DATA overrides the repository's data/)."""
+    override = os.environ.get("OUTREACH_COACH_DATA")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise DataError(path, None, None, "file not found: check the data folder") from None
+    except tomllib.TOMLDecodeError as error:
+        raise DataError(path, None, None, f"is not valid TOML ({error})") from None
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError(path, None, None, "file not found: check the data folder") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataError(path, None, None, f"is not a readable CSV table ({error})") from None
+    missing = [column for column in ("id", *required) if column not in frame.columns]
+    if missing:
+        raise DataError(path, None, missing[0], f"column '{missing[0]}' is missing from the header")
+    return frame
+
+
+def _check_id(path: Path, row: int | str, value: Any, seen: set[str]) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise DataError(path, row, "id", f"expected lowercase letters, digits and '-', got {value!r}")
+    if value in seen:
+        raise DataError(path, row, "id", f"duplicate id {value!r}: ids must be unique")
+    seen.add(value)
+    return value
+
+
+def _need_text(path: Path, row: int | str, record: dict[str, Any], name: str) -> str:
+    value = record.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise DataError(path, row, name, "expected non-empty text")
+    return value.strip()
+
+
+def _csv_people(path: Path, required: tuple[str, ...], build: Any) -> dict[str, Any]:
+    frame = _read_csv(path, required)
+    people: dict[str, Any] = {}
+    seen: set[str] = set()
+    for index, record in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
+        person_id = _check_id(path, index, record["id"].strip(), seen)
+        for name in required:
+            if name != "about":
+                _need_text(path, index, record, name)
+        people[person_id] = build(record)
+    return people
+
+
+@cache
+def recipients() -> dict[str, Recipient]:
+    """Recipient profiles by id, from recipients.csv."""
+    return _csv_people(data_dir() / "recipients.csv", RECIPIENT_REQUIRED, as_recipient)
+
+
+@cache
+def senders() -> dict[str, Sender]:
+    """Senders by id, from senders.csv."""
+    return _csv_people(data_dir() / "senders.csv", SENDER_REQUIRED, as_sender)
+
+
+def _tables(path: Path, key: str) -> list[dict[str, Any]]:
+    document = _read_toml(path)
+    tables = document.get(key)
+    if not isinstance(tables, list) or not tables:
+        raise DataError(path, None, key, f"expected one or more [[{key}]] tables")
+    return tables
+
+
+def _check_ref(path: Path, row: str, record: dict[str, Any], name: str, known: dict) -> str:
+    value = _need_text(path, row, record, name)
+    if value not in known:
+        raise DataError(path, row, name, f"unknown {name} id {value!r}: add it to {name}s.csv")
+    return value
+
+
+def _string_list(path: Path, row: str, record: dict[str, Any], name: str) -> tuple[str, ...]:
+    value = record.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataError(path, row, name, "expected a list of strings")
+    return tuple(value)
+
+
+def _one_of(path: Path, row: str, record: dict[str, Any], name: str, allowed: tuple) -> str:
+    value = record.get(name, allowed[0])
+    if value not in allowed:
+        raise DataError(path, row, name, f"expected one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+@cache
+def messages() -> dict[str, ExampleMessage]:
+    """Annotated example messages by id, from messages.toml."""
+    path = data_dir() / "messages.toml"
+    result: dict[str, ExampleMessage] = {}
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "message"), start=1):
+        row = f"[[message]] #{number}"
+        message_id = _check_id(path, row, record.get("id"), seen)
+        result[message_id] = ExampleMessage(
+            id=message_id,
+            kind=_one_of(path, row, record, "kind", MESSAGE_KINDS),
+            title=_need_text(path, row, record, "title"),
+            sender=_check_ref(path, row, record, "sender", senders()),
+            recipient=_check_ref(path, row, record, "recipient", recipients()),
+            text=_need_text(path, row, record, "text"),
+            expected_codes=_string_list(path, row, record, "expected_codes"),
+            note=str(record.get("note", "")),
+        )
+    return result
+
+
+@cache
+def scenarios() -> dict[str, Scenario]:
+    """Rewriting scenarios by id, from scenarios.toml."""
+    path = data_dir() / "scenarios.toml"
+    result: dict[str, Scenario] = {}
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "scenario"), start=1):
+        row = f"[[scenario]] #{number}"
+        scenario_id = _check_id(path, row, record.get("id"), seen)
+        hints = _string_list(path, row, record, "hints")
+        if not hints:
+            raise DataError(path, row, "hints", "expected at least one hint")
+        result[scenario_id] = Scenario(
+            id=scenario_id,
+            title=_need_text(path, row, record, "title"),
+            sender=_check_ref(path, row, record, "sender", senders()),
+            recipient=_check_ref(path, row, record, "recipient", recipients()),
+            original=_need_text(path, row, record, "original"),
+            task=_need_text(path, row, record, "task"),
+            hints=hints,
+            model_answer=_need_text(path, row, record, "model_answer"),
+            use=_one_of(path, row, record, "use", SCENARIO_USES),
+        )
+    return result
+
+
+@cache
+def evaluation() -> list[EvaluationItem]:
+    """The labelled evaluation set, from evaluation.toml."""
+    path = data_dir() / "evaluation.toml"
+    items: list[EvaluationItem] = []
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "item"), start=1):
+        row = f"[[item]] #{number}"
+        labels = {}
+        for category in CATEGORIES:
+            if not isinstance(record.get(category), bool):
+                raise DataError(path, row, category, "expected true or false")
+            labels[category] = record[category]
+        sender = record.get("sender", "")
+        if sender:
+            _check_ref(path, row, record, "sender", senders())
+        items.append(
+            EvaluationItem(
+                id=_check_id(path, row, record.get("id"), seen),
+                recipient=_check_ref(path, row, record, "recipient", recipients()),
+                text=_need_text(path, row, record, "text"),
+                labels=labels,
+                sender=sender,
+            )
+        )
+    return items
+
+
+@cache
+def topics() -> dict[str, tuple[str, ...]]:
+    """The topic lexicon: topic name to the words and phrases that signal it."""
+    path = data_dir() / "topics.toml"
+    table = _read_toml(path).get("topics")
+    if not isinstance(table, dict) or not table:
+        raise DataError(path, None, "topics", "expected a [topics] table of word lists")
+    for name, words in table.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise DataError(path, name, name, "expected a list of words or phrases")
+    return {name: tuple(words) for name, words in table.items()}
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """Word lists the rules use (stopwords, generic words, acronyms, text-speak, nicknames...)."""
+    path = data_dir() / "lexicon.toml"
+    document = _read_toml(path)
+    for name in ("stopwords", "generic", "acronyms"):
+        if not isinstance(document.get(name), list):
+            raise DataError(path, None, name, "expected a list of words")
+    for name in ("misspellings", "nicknames", "text_speak"):
+        if not isinstance(document.get(name), dict):
+            raise DataError(path, None, name, f"expected a [{name}] table")
+    return document
+
+
+def clear_cache() -> None:
+    """Forget loaded data, so edited files are read again."""
+    for loader in (recipients, senders, messages, scenarios, evaluation, topics, lexicon):
+        loader.cache_clear()

@@ -1,0 +1,114 @@
+"""Text helpers for the grader: words, sentences, stems and content terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import snowballstemmer
+
+from . import data
+
+# One word: letters or digits, joined by single apostrophes, hyphens or ampersands (R&D, co-op).
+WORD = re.compile(r"[^\W_]+(?:['’&-][^\W_]+)*")
+# A sentence ends at . ! ? (or a run of them) followed by white space, or at a line break.
+SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "e.g i.e etc mr mrs ms dr prof vs inc ltd co st jr sr no approx dept est ft corp".split()
+)
+LONGEST_STEMMED_WORD = 40
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the message with its character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+def fold(word: str) -> str:
+    """Lowercase a word and strip accents, so José matches Jose."""
+    decomposed = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball stem of a folded word (long words are left as they are)."""
+    folded = fold(word)
+    if len(folded) > LONGEST_STEMMED_WORD or not folded.isascii():
+        return folded
+    if folded.endswith("'s"):
+        folded = folded[:-2]
+    return _stemmer.stemWord(folded)
+
+
+def words(text: str) -> Iterator[Span]:
+    """Every word in the text, with offsets."""
+    for match in WORD.finditer(text):
+        yield Span(match.start(), match.end(), match.group())
+
+
+def sentences(text: str, offset: int = 0) -> list[Span]:
+    """Split text into sentences at end punctuation and line breaks; blank pieces are dropped."""
+    pieces: list[Span] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        if match.group() != "\n" and match.group().startswith("."):
+            before = text[max(0, match.start() - 6) : match.start()].split()
+            if before and fold(before[-1].lstrip("(")) in ABBREVIATIONS:
+                continue
+        _append_sentence(pieces, text, start, match.end(), offset)
+        start = match.end()
+    _append_sentence(pieces, text, start, len(text), offset)
+    return pieces
+
+
+def _append_sentence(pieces: list[Span], text: str, start: int, end: int, offset: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    begin = start + lead
+    pieces.append(Span(offset + begin, offset + begin + len(stripped), stripped))
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Words that carry no topic."""
+    return frozenset(fold(w) for w in data.lexicon()["stopwords"])
+
+
+@cache
+def generic_stems() -> frozenset[str]:
+    """Stems of stopwords and of words too common in business writing to prove a connection."""
+    listed = [*data.lexicon()["stopwords"], *data.lexicon()["generic"]]
+    return frozenset(stem(w) for w in listed) | frozenset(fold(w) for w in listed)
+
+
+def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
+    """Stems of the words in text that can carry a topic (no stopwords, no generic words)."""
+    excluded = generic_stems() | set(exclude)
+    result = set()
+    for span in words(text):
+        token = span.text
+        if len(token) < 2 and not token.isdigit():
+            continue
+        stemmed = stem(token)
+        if stemmed not in excluded and fold(token) not in excluded:
+            result.add(stemmed)
+    return result
+
+
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """The stems of every word of a short phrase, in order (for phrase matching)."""
+    return tuple(stem(span.text) for span in words(phrase))
