@@ -10,13 +10,14 @@ from . import data
 from .models import Recipient, Sender
 from .text import Span, content_stems, fold, sentences, words
 
-# Semantic checks read this much of a message; longer texts are already far past any sensible
-# length (and get the too-long warning), and this keeps grading a 1 MB paste under a second.
+# Checks read this much of a message: longer texts are already far past any sensible length
+# (and get the too-long warning), and this keeps grading a 1 MB paste well under a second.
 MAX_ANALYSED_CHARS = 20_000
 
 SIGN_OFF = re.compile(
-    r"^[ \t]*(?:[-–—~][ \t]*)?(?:best(?: regards| wishes)?|kind regards|warm regards|warmest regards"
-    r"|warmly|regards|cheers|thanks(?: again| so much| a lot| in advance)?|thank you(?: again)?"
+    r"^[ \t]*(?:[-–—~][ \t]*)?(?:best(?: regards| wishes)?|kind regards|warm regards"
+    r"|warmest regards|warmly|regards|cheers|thanks(?: again| so much| a lot| in advance)?"
+    r"|thank you(?: again)?"
     r"|many thanks|sincerely|all the best|talk soon|take care|respectfully|with thanks"
     r"|yours(?: truly| sincerely)?|speak soon|with gratitude|gratefully"
     r"|have a (?:great|good|nice) (?:day|week|weekend))\b[ \t,.!:;—–-]*(?P<rest>[^\n]*)$",
@@ -30,6 +31,7 @@ CONTACT_LINE = re.compile(
 NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w'’.-]*")
 LEADING_MARKS = re.compile(r"^[ \t]*(?:[-–—~•*>]+[ \t]*)?")
 TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
+POSTSCRIPT = re.compile(r"^[ \t]*p\.?[ \t]?s\.?(?:[ \t:,-]|$)", re.IGNORECASE)
 SUBJECT_LINE = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:", re.IGNORECASE)
 
 
@@ -110,8 +112,8 @@ class Analysis:
         lines = self.content_lines
         body_end = len(self.head)
         tail = lines[-6:]
-        # Contact lines (phone, e-mail, web) sit below a signature: look above them.
-        while tail and CONTACT_LINE.match(tail[-1].text):
+        # Contact lines (phone, e-mail, web) and a P.S. sit below a signature: look above them.
+        while tail and (CONTACT_LINE.match(tail[-1].text) or POSTSCRIPT.match(tail[-1].text)):
             body_end = tail[-1].start
             tail = tail[:-1]
         for index in range(len(tail) - 1, -1, -1):
@@ -180,7 +182,8 @@ class Analysis:
     def greeting_only(self, line: Line) -> bool:
         """True for a line that is only a greeting, such as 'Hi Maria,'."""
         text = line.stripped
-        return len(text) <= 40 and text.endswith((",", "!", ":", "—", "-")) or len(text.split()) <= 3
+        short_with_comma = len(text) <= 40 and text.endswith((",", "!", ":", "—", "-"))
+        return short_with_comma or len(text.split()) <= 3
 
     @cached_property
     def protected(self) -> frozenset[str]:
@@ -212,6 +215,13 @@ class Analysis:
         """Stems of the recipient's name and company: naming them is not an offer."""
         return content_stems(f"{self.recipient.name} {self.recipient.company}")
 
+    @cached_property
+    def recipient_profile_stems(self) -> set[str]:
+        """Content stems of everything the recipient's profile says."""
+        person = self.recipient
+        fields = [person.headline, person.industry, person.recent_activity, person.about]
+        return content_stems(" ".join([*fields, *person.interests]))
+
     def second_person(self, sentence: str) -> bool:
         """True when a sentence speaks to the reader (you, your) or names them."""
         folded = fold(sentence)
@@ -223,14 +233,14 @@ class Analysis:
 
 
 def signature_matches(signed: str, sender: Sender) -> bool:
-    """True when a signed name is the sender's name, a part of it, or a short form of it."""
-    parts = [p for p in sender.name.split() if fold(p).strip(".") not in TITLE_WORDS]
-    for token in signed.split():
-        folded = fold(token).strip(".")
-        if folded in TITLE_WORDS:
-            continue
-        if any(fold(part) == folded for part in parts):
-            return True
-        if is_short_form(token.strip("."), sender.first_name):
-            return True
-    return False
+    """True when a signature starts with the sender's first name, a short form or its initial.
+
+    The surname alone is not enough: the story's note was signed with another first name.
+    """
+    tokens = [t.strip(".,") for t in signed.split() if fold(t).strip(".") not in TITLE_WORDS]
+    if not tokens:
+        return False
+    first = tokens[0]
+    if len(first) == 1:
+        return fold(first) == fold(sender.first_name)[:1]
+    return is_short_form(first, sender.first_name)

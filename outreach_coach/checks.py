@@ -5,12 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from itertools import islice
 
 from . import data
 from .analysis import Analysis, is_short_form, signature_matches
 from .report import Finding
 from .rules import GREETING, RULES_BY_CODE, Rule
-from .text import Span, content_stems, fold, generic_stems, phrase_stems, stem, words
+from .text import (
+    Span,
+    content_forms,
+    content_stems,
+    fold,
+    generic_stems,
+    phrase_stems,
+    shared_words,
+    stem,
+    words,
+)
 
 MAX_FINDINGS_PER_RULE = 20
 
@@ -96,7 +107,9 @@ def existence(analysis: Analysis, rule: Rule) -> Iterator[Finding]:
     """A finding for every match of any of the rule's patterns (overlapping matches merged)."""
     seen_until = -1
     matches = sorted(
-        (m.start(), m.end()) for pattern in rule.compiled for m in pattern.finditer(analysis.text)
+        (m.start(), m.end())
+        for pattern in rule.compiled
+        for m in islice(pattern.finditer(analysis.head), MAX_FINDINGS_PER_RULE)
     )
     for start, end in matches:
         if start < seen_until:
@@ -111,6 +124,7 @@ ADDRESSED = re.compile(
     rf"^[ \t]*(?i:{GREETING})[ \t,]+(?:(?i:mr|mrs|ms|mx|dr|prof)\.?[ \t]+)?"
     r"(?P<name>[A-ZÀ-Þ][\w'’-]*)"
 )
+GREETING_START = re.compile(rf"^\W*{GREETING}\b", re.IGNORECASE)
 NOT_A_NAME = frozenset(
     "all everyone everybody folks team friends friend there connection connections network "
     "colleagues colleague guys people sir madam again".split()
@@ -139,11 +153,14 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         yield finding(analysis, "PERS001")
         return
     window = opening.text[:200]
-    first_sentence = window.split(". ")[0]
+    first_sentence = window.split(". ")[0].rstrip()
     surname = recipient.name.split()[-1] if len(recipient.name.split()) > 1 else ""
     tokens = list(words(first_sentence if len(window) == 200 else window))
+    greeted = bool(GREETING_START.match(window))
     for index, span in enumerate(tokens):
-        if is_short_form(span.text, recipient.first_name) and span.text[:1].isupper():
+        # A lowercase name counts after a greeting word ("hey rafael"): that is a mechanics slip.
+        capitalised = span.text[:1].isupper() or (greeted and index <= 2)
+        if capitalised and is_short_form(span.text, recipient.first_name):
             return
         titled = index > 0 and fold(tokens[index - 1].text) in {"mr", "mrs", "ms", "mx", "dr"}
         if surname and titled and fold(span.text) == fold(surname):
@@ -154,7 +171,7 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         start = opening.start + match.start("name")
         yield finding(analysis, "PERS002", start, start + len(name), addressed=name)
         return
-    yield finding(analysis, "PERS001", opening.start, opening.end)
+    yield finding(analysis, "PERS001", opening.start, opening.start + len(first_sentence[:80]))
 
 
 def _company_names(company: str) -> list[str]:
@@ -201,7 +218,8 @@ def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
                 yield sentence, f"their interest in {phrase}"
         if speaks_to_them and stems & headline_stems:
             yield sentence, f"their role ({recipient.headline})"
-        if speaks_to_them and len(stems & about) >= 2:
+        shared_about = stems & about
+        if len(shared_about) >= 3 or (speaks_to_them and len(shared_about) >= 2):
             yield sentence, "their About section"
 
 
@@ -216,18 +234,19 @@ def profile_detail(analysis: Analysis) -> Iterator[Finding]:
 
 # --- relevance ----------------------------------------------------------------------------
 
-CLAUSE_BREAK = re.compile(r"\s*(?:[;:—–]|\s-\s|,\s+(?=(?:and|but|so)\b)|,\s+)\s*")
-FIRST_PERSON_OFFER = re.compile(
-    r"\b(?:we|i|we've|i've|we'd|i'd|we'll|i'll|we're|i'm|our team|my team|us)\b",
+CLAUSE_BREAK = re.compile(
+    r"\s*(?:[;:—–]|\s-\s|,\s+|\s+(?:and|but|so)\s+(?=(?:i|we|wanted|want|would|thought)\b))\s*",
     re.IGNORECASE,
 )
+WE_VOICE = re.compile(r"\b(?:we|we've|we'd|we'll|we're|our|us)\b", re.IGNORECASE)
+I_VOICE = re.compile(r"\b(?:i|i've|i'd|i'll|i'm|my team)\b", re.IGNORECASE)
 OFFER_VERBS = re.compile(
     r"\b(?:offer\w*|help\w*|provid\w*|build\w*|design\w*|install\w*|sell\w*|suppl\w*|deliver\w*|"
     r"creat\w*|handl\w*|manag\w*|train\w*|teach\w*|coach\w*|speciali[sz]\w*|work with|support\w*|"
     r"partner\w*|share|send|show|walk you|set up|put together|organi[sz]\w*|host\w*|cater\w*|"
     r"clean\w*|photograph\w*|shoot|audit\w*|review\w*|fix\w*|automat\w*|reduc\w*|cut\w*|sav\w*|"
     r"bring|plan\w*|sourc\w*|recruit\w*|find|prepar\w*|develop\w*|writ\w*|translat\w*|insur\w*|"
-    r"ship\w*|haul\w*|test\w*|inspect\w*|maintain\w*|repair\w*|run|runs|make|makes|do|does|"
+    r"ship\w*|haul\w*|test\w*|print\w*|mail\w*|plac\w*|staff\w*|match\w*|inspect\w*|maintain\w*|repair\w*|run|runs|make|makes|do|does|"
     r"focus\w*|serve|serving|assist\w*|guide|map|track\w*|monitor\w*|prevent\w*|protect\w*|"
     r"streamlin\w*|improv\w*|boost\w*|increas\w*|lower\w*|optimi[sz]\w*|implement\w*|"
     r"integrat\w*|migrat\w*|connect\w*|introduc\w*|outsourc\w*|equip\w*|lend\w*|financ\w*)\b",
@@ -238,7 +257,7 @@ ASK_PHRASES = re.compile(
     r"interested in|happy to|glad to|keen to|love to|like to|want me to|worth a|if (?:it'?s )?"
     r"(?:useful|helpful)|if it helps|let me know if|let's|how about|would it|do you want|"
     r"feel free|check out|take a look|sign up|book a|schedule|grab|try|visit|download|call me|"
-    r"reach out|reply)\b",
+    r"reach out)\b",
     re.IGNORECASE,
 )
 OFFER_NOUNS = frozenset(
@@ -246,18 +265,16 @@ OFFER_NOUNS = frozenset(
     for w in "demo trial quote consultation call chat coffee meeting sample intro introduction "
     "session tour estimate proposal walkthrough conversation".split()
 )
-SUBORDINATE_NEED = re.compile(
-    r"^(?:since|because|as|given|with)\s+(?:you|your)\b", re.IGNORECASE
-)
 COMPLIMENT = re.compile(
     r"\b(?:loved|enjoyed|congrat\w*|great (?:post|article|talk)|saw|noticed|read|impressed|"
-    r"admire|fascinating|inspiring)\b",
+    r"liked|appreciated|admire|fascinating|inspiring|caught my eye|stood out|"
+    r"your (?:recent |latest )?(?:post|article|talk|announcement|write-?up))\b",
     re.IGNORECASE,
 )
 SOFT_ASK = re.compile(
     r"\?|\b(?:let me know|would you|could we|are you open|open to|happy to|glad to|if (?:it'?s )?"
     r"(?:useful|helpful)|if it helps|feel free|shall we|can i|may i|want me to|would it|let's|"
-    r"love to hear|curious|worth a)\b",
+    r"love to hear|curious|worth a|(?:message|msg|call|email|text|ping) me|get back to me)\b",
     re.IGNORECASE,
 )
 ME_WORDS = frozenset("i i'm i've i'd i'll we we're we've we'd we'll me my mine our ours us".split())
@@ -282,75 +299,114 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[tuple[str, ..
     return {k: frozenset(v) for k, v in singles.items()}, tuple(phrases)
 
 
-def topics_in(text: str) -> set[str]:
-    """The topics of the lexicon that a text touches."""
+def topic_terms(text: str) -> dict[str, set[str]]:
+    """The topics of the lexicon that a text touches, each with the terms that touched it."""
     singles, phrases = _topic_index()
     spans = list(words(text))
     sequence = [stem(span.text) for span in spans]
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for span, token in zip(spans, sequence, strict=True):
-        found |= singles.get(token, frozenset())
+        for topic in singles.get(token, frozenset()):
+            found.setdefault(topic, set()).add(token)
         if span.text.isupper():
-            found |= singles.get(span.text, frozenset())
+            for topic in singles.get(span.text, frozenset()):
+                found.setdefault(topic, set()).add(token)
     if phrases:
         joined = " " + " ".join(sequence) + " "
         for stems, topic in phrases:
             if " " + " ".join(stems) + " " in joined:
-                found.add(topic)
+                found.setdefault(topic, set()).add(" ".join(stems))
     return found
+
+
+def topics_in(text: str) -> set[str]:
+    """The topics of the lexicon that a text touches."""
+    return set(topic_terms(text))
 
 
 def _clauses(sentence: Span) -> list[str]:
     return [piece for piece in CLAUSE_BREAK.split(sentence.text) if piece.strip()]
 
 
-def offer_clauses(analysis: Analysis) -> list[str]:
-    """The parts of the body that say what the sender offers or asks for, without compliments."""
-    offer_stems = set()
+def offer_passages(analysis: Analysis) -> list[str]:
+    """The sentences that offer or ask something, with their compliment clauses taken out.
+
+    The compliment ("loved your post on hiring") is about the reader; the rest of the sentence
+    is what the sender proposes, and only that is compared with the reader's needs.
+    """
+    own_words: set[str] = set()
+    company: re.Pattern[str] | None = None
     if analysis.sender is not None:
-        offer_stems = content_stems(" ".join(analysis.sender.offers))
-    result = []
+        profile_words = analysis.recipient_profile_stems
+        # Words that name what the sender sells and the reader does not already talk about.
+        own_words = content_stems(" ".join(analysis.sender.offers)) - profile_words
+        own_words -= content_stems(analysis.sender.company)  # "Ledgerly Bookkeeping" is a name
+        names = "|".join(re.escape(n) for n in _company_names(analysis.sender.company))
+        company = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE) if names else None
+    defensive = RULES_BY_CODE["ETIQ003"].compiled
+    passages = []
     for sentence in analysis.body_sentences:
-        clauses = _clauses(sentence)
         question = sentence.text.rstrip().endswith("?")
-        picked = []
-        for clause in clauses:
-            offers = bool(FIRST_PERSON_OFFER.search(clause) and OFFER_VERBS.search(clause))
-            asks = bool(ASK_PHRASES.search(clause)) or (question and analysis.second_person(clause))
-            names_offer = bool(offer_stems & content_stems(clause))
-            if offers or asks or names_offer:
-                picked.append(clause)
-        if picked:
-            # A reason given in the same sentence ("since you are hiring, ...") explains the fit.
-            picked += [c for c in clauses if SUBORDINATE_NEED.match(c) and c not in picked]
-            result.extend(c for c in picked if not COMPLIMENT.search(c) or c in picked[:1])
-    return result
+        kept, offered = [], False
+        for clause in _clauses(sentence):
+            if any(p.search(clause) for p in defensive):
+                continue  # "I don't do spam" is an argument, not an offer
+            voice = bool(WE_VOICE.search(clause)) or bool(
+                (I_VOICE.search(clause) or (company and company.search(clause)))
+                and OFFER_VERBS.search(clause)
+            )
+            asks = question or bool(ASK_PHRASES.search(clause))
+            names_offer = bool(own_words & content_stems(clause))
+            if COMPLIMENT.search(clause):
+                continue
+            offered = offered or voice or asks or names_offer
+            kept.append(clause)
+            if company and company.search(clause):
+                # "BrightSpan would like to bid": what the company sells is what is offered.
+                kept.extend(analysis.sender.offers)
+        if offered:
+            passages.append(" ".join(kept))
+    return passages
 
 
-def _need_sources(analysis: Analysis) -> list[tuple[str, str]]:
+def _need_sources(analysis: Analysis) -> list[tuple[str, str, int]]:
+    """(text, label, shared words needed) for each part of the profile that can show a need.
+
+    An interest is a need the person states, so one shared word is enough there; elsewhere a
+    single shared word is weak evidence (temperature sensors vs vibration sensors), so two count.
+    """
     recipient = analysis.recipient
-    sources = [(phrase, f"their interest in {phrase}") for phrase in recipient.interests]
+    sources = [(phrase, f"their interest in {phrase}", 1) for phrase in recipient.interests]
     sources += [
-        (recipient.recent_activity, f"their recent activity ({excerpt(recipient.recent_activity)})"),
-        (recipient.headline, f"their role ({recipient.headline})"),
-        (recipient.about, "what they say in their About section"),
-        (recipient.industry, f"their industry ({recipient.industry})"),
+        (recipient.recent_activity, f"their recent post ({excerpt(recipient.recent_activity)})", 2),
+        (recipient.headline, f"their role ({recipient.headline})", 2),
+        (recipient.about, "what they say in their About section", 2),
+        (recipient.industry, f"their industry ({recipient.industry})", 2),
     ]
-    return [(text, label) for text, label in sources if text]
+    return [source for source in sources if source[0]]
 
 
 def _tie(analysis: Analysis, offer_text: str) -> str | None:
     """The profile need an offer connects to, by shared stems or a shared topic, or None."""
     exclude = analysis.recipient_name_stems | OFFER_NOUNS
-    offer_stems = content_stems(offer_text, exclude)
-    offer_topics = topics_in(offer_text)
-    for source, label in _need_sources(analysis):
-        shared = offer_stems & content_stems(source, exclude)
-        if shared:
-            return label
-        common = offer_topics & topics_in(source)
-        if common:
-            return f"{label}, on {sorted(common)[0].replace('_', ' ')}"
+    # Their own name and company ("your inn's books") make an offer sound fitted, not fit.
+    offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in exclude)
+    # Their industry says who they are ("we clean a lot of accounting firms"), not what they need.
+    industry = content_stems(analysis.recipient.industry)
+    offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in industry)
+    offer_words = content_forms(offer_text, exclude)
+    offer_topics = topic_terms(offer_text)
+    for source, label, needed in _need_sources(analysis):
+        need_topics = topic_terms(source)
+        for topic in sorted(offer_topics.keys() & need_topics.keys()):
+            terms = offer_topics[topic] | need_topics[topic]
+            # A paraphrase (phishing ~ security) or a phrase is strong evidence; one identical
+            # word ("contract" recruiting vs listings under "contract") is only a shared word.
+            if len(terms) >= 2 or any(" " in term for term in need_topics[topic]):
+                return f"{label}, on {topic.replace('_', ' ')}"
+        shared = shared_words(offer_words, content_forms(source, exclude))
+        if len(shared) >= needed:
+            return f"{label} ({', '.join(sorted(shared))})"
     return None
 
 
@@ -362,14 +418,15 @@ def _vague_spans(analysis: Analysis) -> list[re.Match[str]]:
 
 @check("offer")
 def offer(analysis: Analysis) -> Iterator[Finding]:
-    """REL001-REL003 and REL100: is there a concrete offer, and does it fit a need in the profile?"""
-    clauses = offer_clauses(analysis)
+    """REL001-REL003, REL100: is there a concrete offer, and does it fit a need in the profile?"""
+    clauses = offer_passages(analysis)
     vague = _vague_spans(analysis)
     vague_rule = RULES_BY_CODE["REL002"]
     concrete = []
     for clause in clauses:
         cleaned = clause
-        for pattern in vague_rule.compiled:
+        # Vague phrases and web addresses say nothing about what is offered.
+        for pattern in (*vague_rule.compiled, *RULES_BY_CODE["ETIQ006"].compiled):
             cleaned = pattern.sub(" ", cleaned)
         if content_stems(cleaned, analysis.recipient_name_stems | OFFER_NOUNS):
             concrete.append(cleaned)
@@ -404,17 +461,30 @@ def self_centred(analysis: Analysis) -> Iterator[Finding]:
 @check("closing_ask")
 def closing_ask(analysis: Analysis) -> Iterator[Finding]:
     """REL006: the last two sentences of the body hold no question or soft ask."""
-    last = analysis.body_sentences[-2:]
-    if not any(SOFT_ASK.search(sentence.text) for sentence in last):
-        yield finding(analysis, "REL006")
+    pressure = RULES_BY_CODE["REL005"].compiled
+    for sentence in analysis.body_sentences[-2:]:
+        text = sentence.text
+        for pattern in pressure:
+            text = pattern.sub(" ", text)  # "call me today!" is pressure, not a soft ask
+        if SOFT_ASK.search(text):
+            return
+    yield finding(analysis, "REL006")
 
 
 # --- mechanics ------------------------------------------------------------------------------
 
-SENTENCE_START = re.compile(r"(?<![.…])[.!?]+[\"'”’)\]]*[ \t]+(?=\S)")
+# After end punctuation and a space, or after a stray " ." glued to the next word (" .please").
+SENTENCE_START = re.compile(r"(?<![.…])[.!?]+[\"'”’)\]]*[ \t]+(?=\S)|(?<=\s)[.!?]+(?=[^\W\d_])")
 LINE_LEAD = re.compile(r"^[ \t]*(?:[-–—•*>#]+[ \t]*|\d{1,2}[.)][ \t]+|[(\"'“‘]+)?")
 ENDS_SENTENCE = re.compile(r"[.!?:…)\]]$")
 NOT_A_SENTENCE_WORD = re.compile(r"(?:https?:|www\.|\S*@|\S*\.\w)", re.IGNORECASE)
+
+
+SIGN_OFF_LINE = re.compile(
+    r"^[ \t]*(?:best|regards|kind regards|cheers|thanks|thank you|sincerely|all the best)"
+    r"[ \t]*[,.!]?[ \t]*$",
+    re.IGNORECASE,
+)
 
 
 def _sentence_starts(analysis: Analysis) -> Iterator[int]:
@@ -439,11 +509,6 @@ def _sentence_starts(analysis: Analysis) -> Iterator[int]:
         previous = line
 
 
-SIGN_OFF_LINE = re.compile(
-    r"^[ \t]*(?:best|regards|kind regards|cheers|thanks|thank you|sincerely|all the best)"
-    r"[ \t]*[,.!]?[ \t]*$",
-    re.IGNORECASE,
-)
 FIRST_WORD = re.compile(r"[^\s,;:!?]+")
 
 
@@ -488,6 +553,8 @@ def shouting(analysis: Analysis) -> Iterator[Finding]:
         word = span.text
         caps = _is_caps(word) and word.upper() not in _acronyms()
         caps = caps and word not in analysis.protected_exact and not any(c.isdigit() for c in word)
+        # %NAME% and {COMPANY} are template syntax (PERS005), not shouting.
+        caps = caps and text[span.start - 1 : span.start] not in {"%", "{", "[", "<", "|"}
         adjacent = run and "\n" not in text[run[-1].end : span.start]
         if caps:
             if run and not adjacent:
@@ -597,7 +664,7 @@ NOUN_USE_AFTER = re.compile(
 @check("reply_all")
 def reply_all(analysis: Analysis) -> Iterator[Finding]:
     """ETIQ004: inviting reply-all (not warning against it, nor talking about it)."""
-    text = analysis.text
+    text = analysis.head
     for match in RULES_BY_CODE["ETIQ004"].compiled[0].finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 20]

@@ -78,7 +78,8 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
 
 def _check_id(path: Path, row: int | str, value: Any, seen: set[str]) -> str:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise DataError(path, row, "id", f"expected lowercase letters, digits and '-', got {value!r}")
+        expected = f"expected lowercase letters, digits and '-', got {value!r}"
+        raise DataError(path, row, "id", expected)
     if value in seen:
         raise DataError(path, row, "id", f"duplicate id {value!r}: ids must be unique")
     seen.add(value)

@@ -107,7 +107,8 @@ def _phrases(value: Any, field_name: str, kind: str) -> tuple[str, ...]:
         items = list(value)
     except TypeError:
         raise ValueError(
-            f"{kind} field '{field_name}' must be a list of short phrases, got {type(value).__name__}"
+            f"{kind} field '{field_name}' must be a list of short phrases, "
+            f"got {type(value).__name__}"
         ) from None
     return tuple(str(p).strip() for p in items if str(p).strip())
 

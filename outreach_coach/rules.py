@@ -39,11 +39,13 @@ class Rule:
     lesson: str
     check: str = "existence"
     patterns: tuple[str, ...] = ()
+    ignore_case: bool = True
 
     @cached_property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
-        """The rule's patterns, compiled case-insensitively and line by line."""
-        return tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in self.patterns)
+        """The rule's patterns, compiled line by line (and case-insensitively unless told not)."""
+        flags = re.MULTILINE | (re.IGNORECASE if self.ignore_case else 0)
+        return tuple(re.compile(p, flags) for p in self.patterns)
 
 
 RULES: tuple[Rule, ...] = (
@@ -120,7 +122,7 @@ RULES: tuple[Rule, ...] = (
         LESSON_PERSONALIZATION,
         patterns=(
             r"\bI (?:came|come|stumbled) (?:across|upon) your profile\b",
-            r"\b(?:your|such an?) (?:impressive|amazing|great|interesting|stellar|awesome)"
+            r"\b(?:your|such an?|what an?) (?:impressive|amazing|great|interesting|stellar|awesome)"
             r" (?:profile|background)\b",
             r"\b(?:I was|I am|I'm) (?:really |very |so )?impressed (?:by|with) your"
             r" (?:profile|background)\b",
@@ -154,8 +156,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:if|should) you (?:ever )?need anything\b",
             r"\blet (?:me|us) know if (?:there(?:'s| is) )?anything\b",
             r"\b(?:our|my) (?:services|products|solutions|offerings)\b",
-            r"\b(?:many|various|a variety of|a range of|a wide range of|all kinds of|a full range of"
-            r"|lots of|numerous) (?:different |other )?(?:services|products|solutions|offerings)\b",
+            r"\b(?:many|various|a variety of|a range of|a wide range of|all kinds of"
+            r"|a full range of|lots of|numerous) (?:different |other )?"
+            r"(?:services|products|solutions|offerings)\b",
             r"\ball (?:of )?your (?:\w+ )?needs\b",
             r"\bwhatever you (?:may )?need\b",
             r"\bhow (?:I|we) (?:can|could|might) help(?: you| your business)?[ \t]*[.!?]",
@@ -226,6 +229,7 @@ RULES: tuple[Rule, ...] = (
         "A lowercase 'i' reads as text-message style in a professional note.",
         LESSON_MECHANICS,
         patterns=(r"(?<![\w'’.@/\\-])i(?:['’](?:m|ll|ve|d))?(?![\w@/'’)-])(?!\.e\b)",),
+        ignore_case=False,
     ),
     Rule(
         "MECH003", "mechanics.space_before_punctuation", "mechanics", "error",
@@ -344,6 +348,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:this|my|our) (?:mailing|distribution|contact) list\b",
             r"\bsending this (?:note |message )?to (?:all|everyone|several|many)\b",
             r"\bto whom it may concern\b",
+            r",[ \t]*(?:everyone|everybody|folks|guys|y'?all)[ \t]*[!.?]",
+            r"(?:^|[.!?][ \t]+)(?:and[ \t]+)?(?:everyone|everybody|folks|guys|y'?all)[ \t]*,",
         ),
     ),
     Rule(

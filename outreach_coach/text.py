@@ -109,6 +109,43 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
     return result
 
 
+def content_forms(text: str, exclude: Iterable[str] = ()) -> dict[str, set[str]]:
+    """Like content_stems, with the folded words behind each stem (to tell books from bookings)."""
+    excluded = generic_stems() | set(exclude)
+    result: dict[str, set[str]] = {}
+    for span in words(text):
+        token = span.text
+        if len(token) < 2 and not token.isdigit():
+            continue
+        stemmed, folded = stem(token), fold(token)
+        if stemmed not in excluded and folded not in excluded:
+            result.setdefault(stemmed, set()).add(folded)
+    return result
+
+
+def same_word(first: str, second: str) -> bool:
+    """True for two forms of one word (sensor/sensors, refrigerated/refrigeration), not for
+    words the stemmer merely cuts to the same stem (books/bookings)."""
+    shorter, longer = sorted((first.removesuffix("'s"), second.removesuffix("'s")), key=len)
+    if longer.startswith(shorter) and len(longer) - len(shorter) <= 2:
+        return True
+    prefix = 0
+    for a, b in zip(shorter, longer, strict=False):
+        if a != b:
+            break
+        prefix += 1
+    return prefix >= 5 and prefix >= 0.7 * len(shorter)
+
+
+def shared_words(first: dict[str, set[str]], second: dict[str, set[str]]) -> set[str]:
+    """The stems two texts share as real forms of the same word."""
+    return {
+        key
+        for key in first.keys() & second.keys()
+        if any(same_word(a, b) for a in first[key] for b in second[key])
+    }
+
+
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """The stems of every word of a short phrase, in order (for phrase matching)."""
     return tuple(stem(span.text) for span in words(phrase))

@@ -1,0 +1,173 @@
+"""Write and read the exported-answers file a learner hands to the instructor (schema version 1)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .storage import LEARNER_ID_RE, atomic_write_text, check_learner_id, utc_now
+
+if TYPE_CHECKING:
+    from .storage import DraftStore
+
+SCHEMA = "outreach-coach/answers"
+SCHEMA_VERSION = 1
+MAX_BYTES = 1_000_000
+
+
+class AnswersError(ValueError):
+    """An exported-answers file that cannot be used; str(error) says what to fix."""
+
+    def __init__(self, reason: str, path: str | os.PathLike[str] | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.path = Path(path) if path is not None else None
+
+
+def answers_filename(learner_id: str) -> str:
+    """The file name of one learner's exported answers."""
+    return f"answers-{check_learner_id(learner_id)}.json"
+
+
+def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
+    """The schema-version-1 data for every draft in store."""
+    from . import __version__
+
+    answers = [
+        {
+            "scenario_id": draft.scenario_id,
+            "draft": draft.text,
+            "saved_at": draft.saved_at,
+            "checks": draft.checks,
+            "report": draft.report,
+        }
+        for scenario_id, draft in sorted(store.drafts().items())
+    ]
+    return {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "learner_id": check_learner_id(learner_id),
+        "exported_at": utc_now(),
+        "course_version": __version__,
+        "answers": answers,
+    }
+
+
+def write_answers(
+    store: DraftStore, learner_id: str, path: str | os.PathLike[str] | None = None
+) -> Path:
+    """Write answers-<learner_id>.json (into path if it is a folder) atomically; return its path."""
+    data = build_answers(store, learner_id)
+    if path is None:
+        target = store.root / answers_filename(data["learner_id"])
+    else:
+        target = Path(path).expanduser()
+        if target.is_dir():
+            target = target / answers_filename(data["learner_id"])
+    atomic_write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return target
+
+
+def read_answers(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> dict[str, Any]:
+    """Read and validate one exported-answers file; raise AnswersError saying what is wrong."""
+    path = Path(path)
+
+    def fail(reason: str) -> AnswersError:
+        return AnswersError(reason, path)
+
+    try:
+        with path.open("rb") as handle:
+            # Read one byte past the limit so an oversized file is caught without loading it all.
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise fail(f"{path.name}: file not found.") from None
+    except IsADirectoryError:
+        raise fail(f"{path.name} is a folder, not an answers file.") from None
+    except OSError as err:
+        raise fail(f"{path.name} could not be read ({err.strerror or err}).") from None
+    if len(raw) > max_bytes:
+        raise fail(
+            f"{path.name} is larger than {max_bytes:,} bytes; an answers file is much smaller, "
+            "so this is probably not one (export it again from the course)."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise fail(
+            f"{path.name} is not UTF-8 text (bad byte at position {err.start}); "
+            "export it again instead of editing it by hand."
+        ) from None
+    try:
+        data = json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as err:
+        raise fail(
+            f"{path.name} is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); "
+            "export it again instead of editing it by hand."
+        ) from None
+    return validate_answers(data, path.name, fail)
+
+
+def validate_answers(
+    data: Any, name: str, fail: Callable[[str], Exception] = AnswersError
+) -> dict[str, Any]:
+    """Check parsed answers data against schema version 1 and return it."""
+    if not isinstance(data, dict):
+        raise fail(f"{name}: expected a JSON object at the top, found {_kind(data)}.")
+    if data.get("schema") != SCHEMA:
+        raise fail(f"{name}: field 'schema' must be {SCHEMA!r}, found {data.get('schema')!r}.")
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise fail(f"{name}: field 'schema_version' must be the whole number {SCHEMA_VERSION}.")
+    if version != SCHEMA_VERSION:
+        newer = (
+            " (made by a newer course: update outreach-coach)" if version > SCHEMA_VERSION else ""
+        )
+        raise fail(
+            f"{name}: schema_version {version} is not supported; this course reads version "
+            f"{SCHEMA_VERSION}{newer}."
+        )
+    learner_id = data.get("learner_id")
+    if not isinstance(learner_id, str) or not LEARNER_ID_RE.fullmatch(learner_id):
+        raise fail(
+            f"{name}: field 'learner_id' must be 1 to 64 letters, digits, '.', '_' or '-', "
+            f"found {learner_id!r}."
+        )
+    for key in ("exported_at", "course_version"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(f"{name}: field {key!r} must be text, found {_kind(data[key])}.")
+    answers = data.get("answers")
+    if not isinstance(answers, list):
+        raise fail(f"{name}: field 'answers' must be a list, found {_kind(answers)}.")
+    seen: set[str] = set()
+    for index, answer in enumerate(answers):
+        where = f"{name}: answers[{index}]"
+        if not isinstance(answer, dict):
+            raise fail(f"{where} must be an object, found {_kind(answer)}.")
+        for key in ("scenario_id", "draft", "saved_at"):
+            if not isinstance(answer.get(key), str):
+                found = "missing" if key not in answer else f"found {_kind(answer[key])}"
+                raise fail(f"{where}: field {key!r} must be text ({found}).")
+        checks = answer.get("checks", 0)
+        if isinstance(checks, bool) or not isinstance(checks, int) or checks < 0:
+            raise fail(f"{where}: field 'checks' must be a whole number >= 0, found {checks!r}.")
+        if not (answer.get("report") is None or isinstance(answer["report"], dict)):
+            raise fail(f"{where}: field 'report' must be an object or null.")
+        if answer["scenario_id"] in seen:
+            raise fail(f"{where}: scenario {answer['scenario_id']!r} appears twice.")
+        seen.add(answer["scenario_id"])
+    return data
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null or missing)"
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false"}
+    if type(value) in names:
+        return names[type(value)]
+    return f"the number {value!r}" if isinstance(value, (int, float)) else type(value).__name__
+
+
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "AnswersError", "read_answers", "write_answers"]

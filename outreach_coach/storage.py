@@ -1,0 +1,468 @@
+"""Save learners' drafts so they are never lost: one JSON file per scenario in a progress folder."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
+
+if TYPE_CHECKING:
+    from .report import Report
+
+ENV_VAR = "OUTREACH_COACH_PROGRESS"
+HISTORY_LIMIT = 20
+LOCK_TIMEOUT = 10.0
+FORMAT = "outreach-coach/draft"
+FORMAT_VERSION = 1
+LEARNER_FILE = "learner.json"
+
+SCENARIO_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+LEARNER_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The progress folder's other files, so a scenario's file can never shadow them.
+RESERVED_IDS = ("learner",)
+RESERVED_PREFIX = "answers-"
+
+# Notes about damaged files that were set aside, waiting for the next save of that scenario.
+# Module-level so that a fresh DraftStore in the same kernel still delivers them.
+_PENDING_NOTES: dict[Path, str] = {}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One earlier save of a draft, kept so an accidental overwrite can be undone."""
+
+    text: str
+    saved_at: str
+    score: float | None = None
+    passed: bool | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The latest saved draft of one scenario, with its grade and earlier versions."""
+
+    scenario_id: str
+    text: str
+    saved_at: str
+    checks: int = 0
+    summary: str | None = None
+    report: dict[str, Any] | None = None
+    passed: bool | None = None
+    score: float | None = None
+    history: tuple[Version, ...] = ()
+    saves: int = 0
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What happened to one save; note is a learner-facing message or None."""
+
+    path: Path
+    saved: bool
+    note: str | None = None
+    draft: Draft | None = None
+
+
+def default_progress_dir() -> Path:
+    """$OUTREACH_COACH_PROGRESS if set, else the progress folder at the repository root."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(__file__).resolve().parent.parent / "progress"
+
+
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def check_scenario_id(scenario_id: str) -> str:
+    """Return scenario_id if it is safe as a file name, else raise ValueError saying why."""
+    if not isinstance(scenario_id, str) or not SCENARIO_ID_RE.fullmatch(scenario_id):
+        raise ValueError(
+            f"Scenario id {scenario_id!r} is not valid: use 1 to 80 lowercase letters, digits "
+            "or '-', starting with a letter or digit (for example 's01-reply-all')."
+        )
+    if scenario_id in RESERVED_IDS or scenario_id.startswith(RESERVED_PREFIX):
+        raise ValueError(
+            f"Scenario id {scenario_id!r} is reserved for the progress folder's own files; "
+            "choose an id other than 'learner' that does not start with 'answers-'."
+        )
+    return scenario_id
+
+
+def check_learner_id(learner_id: str) -> str:
+    """Return the learner id without surrounding spaces, or raise ValueError saying what to fix."""
+    if not isinstance(learner_id, str):
+        raise ValueError(f"A learner id must be text, not {type(learner_id).__name__}.")
+    cleaned = learner_id.strip()
+    rule = "Use 1 to 64 characters: letters, digits, '.', '_' or '-' (for example 'ana-k')."
+    if not cleaned:
+        raise ValueError(f"The learner id is empty. {rule}")
+    if len(cleaned) > 64:
+        raise ValueError(f"The learner id is {len(cleaned)} characters long. {rule}")
+    bad = sorted({ch for ch in cleaned if not LEARNER_ID_RE.fullmatch(ch)})
+    if bad:
+        shown = ", ".join("a space" if ch == " " else repr(ch) for ch in bad)
+        raise ValueError(
+            f"The learner id {cleaned!r} contains {shown}, which is not allowed. {rule}"
+        )
+    return cleaned
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace path with text so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def _replace(source: Path, target: Path) -> None:
+    # On Windows os.replace fails while another process briefly has the target open to read it.
+    for attempt in range(10):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 9:
+                raise
+            time.sleep(0.05)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself survive a power cut; not possible (or needed) on Windows.
+    if os.name == "nt":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _stamp() -> str:
+    # No ':' so the name is valid on Windows too.
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged file to <name>.corrupt-<UTC timestamp> and return the new path."""
+    base = f"{path.name}.corrupt-{_stamp()}"
+    target = path.with_name(base)
+    counter = 2
+    while target.exists():
+        target = path.with_name(f"{base}-{counter}")
+        counter += 1
+    os.replace(path, target)
+    return target
+
+
+class DamagedFile(Exception):
+    """A save file that cannot be read or does not have the expected shape."""
+
+
+def _parse_draft(raw: bytes, scenario_id: str) -> Draft:
+    """Build a Draft from a save file's bytes, or raise DamagedFile."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DamagedFile(str(err)) from None
+    if not isinstance(data, dict) or data.get("scenario_id") != scenario_id:
+        raise DamagedFile("not a draft of this scenario")
+    text, saved_at = data.get("text"), data.get("saved_at")
+    checks, saves = data.get("checks", 0), data.get("saves", 0)
+    report, summary = data.get("report"), data.get("summary")
+    history = data.get("history", [])
+    if not isinstance(text, str) or not isinstance(saved_at, str):
+        raise DamagedFile("text or saved_at missing")
+    if not (_is_count(checks) and _is_count(saves)):
+        raise DamagedFile("checks or saves is not a count")
+    if not (report is None or isinstance(report, dict)) or not (
+        summary is None or isinstance(summary, str)
+    ):
+        raise DamagedFile("report or summary has the wrong type")
+    if not isinstance(history, list):
+        raise DamagedFile("history is not a list")
+    versions = []
+    for item in history:
+        if not isinstance(item, dict):
+            raise DamagedFile("history entry is not an object")
+        if not isinstance(item.get("text"), str) or not isinstance(item.get("saved_at"), str):
+            raise DamagedFile("history entry without text or saved_at")
+        versions.append(
+            Version(item["text"], item["saved_at"], _number(item.get("score")), _flag(item))
+        )
+    return Draft(
+        scenario_id=scenario_id,
+        text=text,
+        saved_at=saved_at,
+        checks=checks,
+        summary=summary,
+        report=report,
+        passed=_flag(data),
+        score=_number(data.get("score")),
+        history=tuple(versions),
+        saves=saves,
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _flag(data: dict[str, Any]) -> bool | None:
+    value = data.get("passed")
+    return value if isinstance(value, bool) else None
+
+
+def _draft_to_json(draft: Draft) -> str:
+    data = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "scenario_id": draft.scenario_id,
+        "text": draft.text,
+        "saved_at": draft.saved_at,
+        "saves": draft.saves,
+        "checks": draft.checks,
+        "passed": draft.passed,
+        "score": draft.score,
+        "summary": draft.summary,
+        "report": draft.report,
+        "history": [
+            {"text": v.text, "saved_at": v.saved_at, "score": v.score, "passed": v.passed}
+            for v in draft.history
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _damaged_note(scenario_id: str, kept_as: Path) -> str:
+    return (
+        f"Your earlier save file for {scenario_id} was damaged; it was kept as {kept_as.name} "
+        "(in your progress folder) and a fresh one started."
+    )
+
+
+class DraftStore:
+    """Learners' drafts, one JSON file per scenario in a progress folder."""
+
+    def __init__(
+        self, root: str | os.PathLike[str] | None = None, lock_timeout: float = LOCK_TIMEOUT
+    ):
+        self.root = Path(root) if root is not None else default_progress_dir()
+        self.lock_timeout = lock_timeout
+
+    def __repr__(self) -> str:
+        return f"DraftStore({str(self.root)!r})"
+
+    def path_for(self, scenario_id: str) -> Path:
+        """The save file of one scenario."""
+        return self.root / f"{check_scenario_id(scenario_id)}.json"
+
+    def _lock(self, path: Path) -> FileLock:
+        return FileLock(str(path) + ".lock", timeout=self.lock_timeout)
+
+    def save(self, scenario_id: str, text: str, report: Report | None = None) -> SaveResult:
+        """Save a draft (and its grade, if checked); never raises for disk or lock trouble."""
+        path = self.path_for(scenario_id)
+        if not isinstance(text, str):
+            raise TypeError(f"The draft must be text, not {type(text).__name__}.")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self._lock(path):
+                return self._save_locked(path, scenario_id, text, report)
+        except Timeout:
+            return SaveResult(
+                path,
+                saved=False,
+                note=(
+                    f"Your draft for {scenario_id} was NOT saved: its save file is busy "
+                    "(another notebook or tab may be saving it). Please try again in a moment."
+                ),
+            )
+        except OSError as err:
+            return SaveResult(
+                path,
+                saved=False,
+                note=(
+                    f"Your draft for {scenario_id} was NOT saved ({err.strerror or err}). "
+                    f"Check that the folder {self.root} exists and is writable, then try again; "
+                    "copy your text somewhere safe meanwhile."
+                ),
+            )
+
+    def _save_locked(
+        self, path: Path, scenario_id: str, text: str, report: Report | None
+    ) -> SaveResult:
+        # Leftovers of a writer killed mid-save; safe to delete because we hold the lock.
+        for stale in self.root.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        notes = []
+        pending = _PENDING_NOTES.get(_key(path))
+        if pending:
+            notes.append(pending)
+        previous, damaged = self._read(path)
+        if damaged is not None:
+            notes.append(damaged)
+        now = utc_now()
+        passed = bool(report.passed) if report is not None else None
+        score = float(report.score) if report is not None else None
+        history = (*(previous.history if previous else ()), Version(text, now, score, passed))
+        draft = Draft(
+            scenario_id=scenario_id,
+            text=text,
+            saved_at=now,
+            checks=(previous.checks if previous else 0) + (report is not None),
+            summary=report.summary() if report is not None else None,
+            report=report.to_dict() if report is not None else None,
+            passed=passed,
+            score=score,
+            history=history[-HISTORY_LIMIT:],
+            saves=(previous.saves if previous else 0) + 1,
+        )
+        atomic_write_text(path, _draft_to_json(draft))
+        _PENDING_NOTES.pop(_key(path), None)
+        note = " ".join(notes) or None
+        return SaveResult(path, saved=True, note=note, draft=_with_note(draft, note))
+
+    def _read(self, path: Path) -> tuple[Draft | None, str | None]:
+        """The draft in path (None if absent) and a note if a damaged file had to be set aside."""
+        scenario_id = path.stem
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None, None
+        # Other OSErrors propagate: a file we cannot open now is not proof that it is damaged.
+        try:
+            return _parse_draft(raw, scenario_id), None
+        except DamagedFile:
+            kept_as = set_aside(path)
+            return None, _damaged_note(scenario_id, kept_as)
+
+    def load(self, scenario_id: str) -> Draft | None:
+        """The latest saved draft, or None; a damaged file is set aside, never raised."""
+        path = self.path_for(scenario_id)
+        try:
+            draft = _parse_draft(path.read_bytes(), scenario_id)
+        except FileNotFoundError:
+            return None
+        except (OSError, DamagedFile):
+            draft = self._recover(path)
+        if draft is None:
+            return None
+        return _with_note(draft, _PENDING_NOTES.get(_key(path)))
+
+    def _recover(self, path: Path) -> Draft | None:
+        # Re-read under the lock: a writer may have replaced the file since our first read.
+        try:
+            with self._lock(path):
+                draft, note = self._read(path)
+        except (Timeout, OSError):
+            return None
+        if note:
+            _PENDING_NOTES[_key(path)] = note
+        return draft
+
+    def note(self, scenario_id: str) -> str | None:
+        """A learner-facing note waiting for this scenario (e.g. a damaged file set aside)."""
+        return _PENDING_NOTES.get(_key(self.path_for(scenario_id)))
+
+    def drafts(self) -> dict[str, Draft]:
+        """Every saved draft in the progress folder, by scenario id."""
+        found: dict[str, Draft] = {}
+        if not self.root.is_dir():
+            return found
+        for path in sorted(self.root.glob("*.json")):
+            stem = path.stem
+            try:
+                check_scenario_id(stem)
+            except ValueError:
+                continue
+            draft = self.load(stem)
+            if draft is not None:
+                found[stem] = draft
+        return found
+
+    @property
+    def learner_id(self) -> str | None:
+        """The learner id saved in learner.json, or None if not set yet."""
+        path = self.root / LEARNER_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return check_learner_id(data["learner_id"])
+        except OSError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            # A damaged learner.json only costs the learner retyping their id.
+            with contextlib.suppress(OSError):
+                set_aside(path)
+            return None
+
+    def set_learner_id(self, learner_id: str) -> str:
+        """Validate and save the learner id; raises ValueError with what to fix."""
+        cleaned = check_learner_id(learner_id)
+        # No lock needed: the write is atomic and the last id typed is the one that counts.
+        payload = {"learner_id": cleaned, "saved_at": utc_now()}
+        atomic_write_text(self.root / LEARNER_FILE, json.dumps(payload, indent=2) + "\n")
+        return cleaned
+
+    def export(
+        self, learner_id: str | None = None, path: str | os.PathLike[str] | None = None
+    ) -> Path:
+        """Write answers-<learner_id>.json (schema in docs/export-schema.md) and return its path."""
+        from .export import write_answers  # export imports this module
+
+        if learner_id is None:
+            learner_id = self.learner_id
+            if learner_id is None:
+                raise ValueError("Set your learner id first (for example 'ana-k'), then export.")
+        return write_answers(self, learner_id, path)
+
+
+def _key(path: Path) -> Path:
+    # One key per file however the folder was spelled (relative, absolute, with '..').
+    return Path(os.path.abspath(path))
+
+
+def _with_note(draft: Draft, note: str | None) -> Draft:
+    return draft if note is None else replace(draft, note=note)
+
+
+__all__ = [
+    "Draft",
+    "DraftStore",
+    "SaveResult",
+    "Version",
+    "check_learner_id",
+    "check_scenario_id",
+    "default_progress_dir",
+]

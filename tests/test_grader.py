@@ -1,0 +1,184 @@
+"""The grade() contract: its inputs, its report's shape and its renderings."""
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from outreach_coach import CATEGORIES, Recipient, grade
+from outreach_coach.models import as_recipient
+from tests.people import GARY, GOOD_TO_MARIA, MARIA, PRIYA, STORY_MESSAGE
+
+
+def test_report_shape() -> None:
+    report = grade(GOOD_TO_MARIA, recipient=MARIA, sender=PRIYA)
+    assert list(report.categories) == list(CATEGORIES)
+    assert set(report.categories) == {"personalization", "relevance", "mechanics", "etiquette"}
+    for result in report.categories.values():
+        assert isinstance(result.passed, bool)
+        assert 0.0 <= result.score <= 1.0
+    assert report.passed is True
+    assert 0 <= report.score <= 100
+
+
+def test_failing_message_fails_each_category_it_should() -> None:
+    report = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY)
+    assert report.passed is False
+    assert {c: r.passed for c, r in report.categories.items()} == {
+        "personalization": False,
+        "relevance": False,
+        "mechanics": False,
+        "etiquette": False,
+    }
+    assert report.score < 50
+
+
+def test_findings_carry_every_field() -> None:
+    report = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY)
+    assert report.findings
+    for finding in report.findings:
+        assert finding.code and finding.category in CATEGORIES
+        assert finding.severity in {"error", "warning", "info"}
+        assert finding.message and finding.lesson.startswith("lessons/")
+        assert finding.severity == "info" or finding.hint
+        if finding.start is not None:
+            assert 0 <= finding.start < finding.end <= len(STORY_MESSAGE)
+    assert all(f in report.findings for r in report.categories.values() for f in r.findings)
+
+
+def test_spans_point_at_the_flagged_words() -> None:
+    report = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY)
+    by_code = {f.code: STORY_MESSAGE[f.start : f.end] for f in report.findings if f.start}
+    assert by_code["MECH002"] == "i"
+    assert by_code["ETIQ001"] == "Bob Harlan"
+    assert by_code["ETIQ006"] == "www.pruittpromo.com"
+
+
+def test_warnings_do_not_fail_a_category() -> None:
+    text = GOOD_TO_MARIA.replace("be useful?", "be useful? See www.coldwise.com")
+    report = grade(text, recipient=MARIA, sender=PRIYA)
+    etiquette = report.categories["etiquette"]
+    assert [f.code for f in etiquette.findings] == ["ETIQ006"]
+    assert etiquette.passed and etiquette.score < 1.0
+
+
+def test_sender_is_optional() -> None:
+    report = grade(GOOD_TO_MARIA, recipient=MARIA)
+    assert report.passed
+    assert "ETIQ001" not in report.codes
+
+
+def test_project_profile_objects_are_accepted() -> None:
+    profile = as_recipient(MARIA)
+    assert isinstance(profile, Recipient)
+    assert grade(GOOD_TO_MARIA, recipient=profile, sender=PRIYA).passed
+
+
+def test_objects_with_profile_attributes_are_accepted() -> None:
+    @dataclass
+    class Person:
+        name: str
+        headline: str
+        company: str
+        industry: str
+        interests: list
+        recent_activity: str
+
+    person = Person(**{k: v for k, v in MARIA.items() if k != "about"})
+    assert grade(GOOD_TO_MARIA, recipient=person, sender=PRIYA).passed
+
+
+@pytest.mark.parametrize("message", [None, 42, b"Hi Maria", ["Hi"]])
+def test_non_text_message_is_a_type_error(message: object) -> None:
+    with pytest.raises(TypeError, match="message as text"):
+        grade(message, recipient=MARIA)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("field", ["name", "headline", "company", "interests", "recent_activity"])
+def test_missing_recipient_field_is_a_value_error_naming_it(field: str) -> None:
+    profile = {k: v for k, v in MARIA.items() if k != field}
+    with pytest.raises(ValueError, match=f"'{field}'"):
+        grade("Hi Maria", recipient=profile)
+
+
+def test_about_is_optional() -> None:
+    profile = {k: v for k, v in MARIA.items() if k != "about"}
+    assert grade(GOOD_TO_MARIA, recipient=profile, sender=PRIYA).passed
+
+
+def test_missing_sender_field_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="'offers'"):
+        grade("Hi Maria", recipient=MARIA, sender={"name": "Priya", "headline": "", "company": ""})
+
+
+def test_interests_as_semicolon_text_are_accepted() -> None:
+    profile = {**MARIA, "interests": "cold-chain logistics; food safety"}
+    assert grade(GOOD_TO_MARIA, recipient=profile, sender=PRIYA).passed
+
+
+ODD_TEXTS = [
+    "",
+    " ",
+    "\n\n\n",
+    "x" * 1_000_000,
+    "!?.,;:" * 200_000,
+    "Hi Maria\n" * 100_000,
+    "Hi Maria 👋🏽 great post! 🎉🎉 Would you like sensors? 🚚",
+    "مرحبا ماريا، شكرا على منشورك عن سلسلة التبريد",
+    "Hi Maria,\x00\x07\x1b[31m control \u202e characters\r\n\r\nBest,\rPriya",
+    "<script>alert(1)</script><img src=x onerror=alert(1)>",
+    "{{first_name}} [First Name] %NAME% <<Name>>",
+    "Hi Maria, " + "very " * 50_000 + "long.",
+    "\u00a0\u2003\u200b",
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS, ids=range(len(ODD_TEXTS)))
+def test_any_string_is_graded_without_raising(text: str) -> None:
+    report = grade(text, recipient=MARIA, sender=PRIYA)
+    assert set(report.categories) == set(CATEGORIES)
+    json.dumps(report.to_dict())
+    report.summary()
+    report._repr_html_()
+
+
+def test_html_escapes_learner_text() -> None:
+    text = "Hi <b>Maria</b>,\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>"
+    html = grade(text, recipient=MARIA, sender=PRIYA)._repr_html_()
+    assert "<script>" not in html and "<img" not in html and "<b>Maria" not in html
+    assert "&lt;script&gt;" in html or "&lt;img" in html
+
+
+def test_html_escapes_profile_text() -> None:
+    evil = {**MARIA, "name": "Maria <i>Lopez</i>", "interests": ["<script>x</script>"]}
+    html = grade("Hello there", recipient=evil)._repr_html_()
+    assert "<i>Lopez" not in html and "<script>" not in html
+
+
+def test_to_dict_is_json_ready_and_complete() -> None:
+    data = json.loads(json.dumps(grade(STORY_MESSAGE, recipient=MARIA, sender=GARY).to_dict()))
+    assert data["passed"] is False
+    assert set(data["categories"]) == set(CATEGORIES)
+    finding = data["categories"]["etiquette"]["findings"][0]
+    assert {"code", "category", "severity", "message", "hint", "start", "end", "lesson"} <= set(
+        finding
+    )
+
+
+def test_summary_names_every_category_and_problem() -> None:
+    summary = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY).summary()
+    assert summary.startswith("Overall: NEEDS WORK")
+    for word in ("Personalization", "Offer relevance", "Professional mechanics", "Etiquette"):
+        assert word in summary
+    assert "ETIQ001" in summary and "hint:" in summary
+
+
+def test_verdicts_use_words_not_only_colour() -> None:
+    html = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY)._repr_html_()
+    assert "Needs work" in html and "Passed" not in html.split("Etiquette")[1][:40]
+
+
+def test_score_orders_better_messages_higher() -> None:
+    bad = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY).score
+    good = grade(GOOD_TO_MARIA, recipient=MARIA, sender=PRIYA).score
+    assert good > bad

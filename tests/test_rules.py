@@ -1,0 +1,236 @@
+"""Every rule has texts that must trigger it and texts that must not (proselint's test table)."""
+
+import pytest
+
+from outreach_coach import grade
+from outreach_coach.checks import CHECKS
+from outreach_coach.rules import RULES, RULES_BY_CODE
+from tests.people import GARY, GOOD_TO_MARIA, MARIA, PRIYA
+
+# A good message with one line swapped: isolates one rule at a time.
+GOOD = GOOD_TO_MARIA
+
+
+def swap(old: str, new: str) -> str:
+    """The good message with one piece replaced."""
+    assert old in GOOD, old
+    return GOOD.replace(old, new)
+
+
+# code -> (texts that must trigger it, texts that must not)
+CASES: dict[str, tuple[list[str], list[str]]] = {
+    "PERS001": (
+        [swap("Hi Maria,", "Hello,"), swap("Hi Maria,", "Hi there,")],
+        [GOOD, swap("Hi Maria,", "Maria, good morning."), swap("Hi Maria,", "Dear Ms. Lopez,")],
+    ),
+    "PERS002": (
+        [swap("Hi Maria,", "Hi Sarah,"), swap("Hi Maria,", "Dear Mr. Collins,")],
+        [GOOD, swap("Hi Maria,", "Hi all,")],
+    ),
+    "PERS003": (
+        [
+            "Hi Maria,\n\nWe build wireless sensors that send spoilage alerts before a load warms"
+            " up. Would a short call next week be useful?\n\nBest,\nPriya",
+            "Hi Maria,\n\nI came across your profile and would love to connect. We make sensors for"
+            " trucks. Open to a chat?\n\nBest,\nPriya",
+        ],
+        [
+            GOOD,
+            swap("Congratulations on cutting spoilage", "I enjoyed your post on cutting spoilage"),
+            "Hi Maria,\n\nI see Brightline Foods runs 40 delivery routes. We build sensors for"
+            " trucks. Open to a chat?\n\nBest,\nPriya",
+        ],
+    ),
+    "PERS004": (
+        [swap("Hi Maria,", "Hi all,"), swap("Hi Maria,", "Dear Sir/Madam,"),
+         swap("Hi Maria,", "To whom it may concern,")],
+        [GOOD, swap("Hi Maria,", "Hi Maria, all the best to you,")],
+    ),
+    "PERS005": (
+        [swap("Hi Maria,", "Hi [First Name],"), swap("Hi Maria,", "Hi {first_name},"),
+         swap("Hi Maria,", "Hi <<Name>>,"), swap("Hi Maria,", "Hi %FIRSTNAME%,")],
+        [GOOD, swap("Hi Maria,", "Hi Maria (from the food-safety panel),")],
+    ),
+    "PERS006": (
+        [swap("Best,", "I am sending this to my whole network.\n\nBest,")],
+        [GOOD, swap("Best,", "I rarely write to people outside my network.\n\nBest,")],
+    ),
+    "PERS007": (
+        [swap("Congratulations on", "I came across your profile. Congratulations on"),
+         swap("Congratulations on", "What an impressive profile! Congratulations on")],
+        [GOOD],
+    ),
+    "PERS100": (
+        [GOOD],
+        ["Hi Maria,\n\nWe sell sensors. Interested?\n\nBest,\nPriya"],
+    ),
+    "REL001": (
+        ["Hi Maria,\n\nCongratulations on cutting spoilage by 12% in your refrigerated trucks."
+         " Great result.\n\nBest,\nPriya"],
+        [GOOD],
+    ),
+    "REL002": (
+        [
+            "Hi Maria,\n\nCongratulations on cutting spoilage by 12% in your refrigerated trucks."
+            " If there's anything I can do for you, let me know.\n\nBest,\nPriya",
+            "Hi Maria,\n\nCongratulations on cutting spoilage by 12% in your refrigerated trucks."
+            " We offer many services to companies like yours.\n\nBest,\nPriya",
+        ],
+        [GOOD],
+    ),
+    "REL003": (
+        [
+            "Hi Maria,\n\nCongratulations on cutting spoilage by 12% in your refrigerated trucks."
+            " We print custom pens and mugs with your logo. Want a sample box?\n\nBest,\nGary",
+            "Hi Maria,\n\nLoved your post on cold-chain logistics. We design wedding invitations"
+            " and greeting cards. Would you like a catalogue?\n\nBest,\nPriya",
+        ],
+        [GOOD],
+    ),
+    "REL004": (
+        [swap(
+            "We build wireless sensors",
+            "I founded our company in 2019 and we are proud of our team. We think our product is"
+            " the best we have made. We build wireless sensors",
+        )],
+        [GOOD],
+    ),
+    "REL005": (
+        [swap("Would a short call", "This is a limited time price: act now. Would a short call")],
+        [GOOD, swap("Would a short call", "There is no rush at all. Would a short call")],
+    ),
+    "REL006": (
+        [swap(
+            "Would a short call next week to compare notes on your cold-chain setup be useful?",
+            "Our sensors work with any refrigerated truck.",
+        )],
+        [GOOD],
+    ),
+    "REL100": (
+        [GOOD],
+        ["Hi Maria,\n\nWe design wedding invitations and greeting cards. Would you like a"
+         " catalogue?\n\nBest,\nPriya"],
+    ),
+    "MECH001": (
+        [swap("Congratulations on", "congratulations on"), swap("Hi Maria,", "hi Maria,"),
+         swap("Best,", "best,")],
+        [GOOD, swap("Congratulations on", "Your iPhone shows it too. Congratulations on")],
+    ),
+    "MECH002": (
+        [swap("We build", "i think we build"), swap("We build", "i'm sure we build")],
+        [GOOD, swap("We build", "Our sensors (i.e. small radios) are what we build; we build")],
+    ),
+    "MECH003": (
+        [swap("big\nresult", "big ,\nresult"), swap("be useful?", "be useful ?")],
+        [GOOD, swap("be useful?", "be useful? :)")],
+    ),
+    "MECH004": (
+        [swap("be useful?", "be useful??"), swap("big\nresult", "big\nresult!!")],
+        [GOOD, swap("be useful?", "be useful...?")],
+    ),
+    "MECH005": (
+        [swap("We build", "We build AMAZING"), swap("We build", "ACT NOW: we build")],
+        [GOOD, swap("We build", "Our CRM and SEO team at the CEO's request, we build")],
+    ),
+    "MECH006": (
+        [swap("Would a short call", "Would u like a short call"),
+         swap("Best,", "Thx,")],
+        [GOOD],
+    ),
+    "MECH007": (
+        [swap("big\nresult", "big\nbuisness result"), swap("be useful?", "definately be useful?")],
+        [GOOD],
+    ),
+    "MECH008": (
+        [swap("Best,", "We also help with more. " * 60 + "\n\nBest,")],
+        [GOOD],
+    ),
+    "MECH009": (
+        ["Hi Maria, want sensors for your trucks?\nPriya"],
+        [GOOD],
+    ),
+    "MECH010": (
+        [swap(
+            "We build wireless sensors",
+            "We build wireless sensors and gateways and dashboards and alarms and reports and"
+            " apps and cables and mounts and batteries and antennas and chargers and cases and"
+            " labels and tools and manuals and everything a fleet of any size could want and"
+            " we build wireless sensors",
+        )],
+        [GOOD],
+    ),
+    "ETIQ001": (
+        [swap("Best,\nPriya", "Best,\nBob Harlan"), swap("Best,\nPriya", "Cheers, Anna")],
+        [GOOD, swap("Best,\nPriya", "Best,\nPriya Raman"), swap("Best,\nPriya", "— Priya")],
+    ),
+    "ETIQ002": (
+        [swap("\n\nBest,\nPriya", "")],
+        [GOOD],
+    ),
+    "ETIQ003": (
+        ["Hi Maria,\n\nIt's not spam, we are a legitimate small company. Please look at it"
+         " again.\n\nBest,\nPriya",
+         "Sorry but I don't do spam."],
+        [GOOD, swap("Best,", "I am sorry it felt like spam; I have removed you.\n\nBest,")],
+    ),
+    "ETIQ004": (
+        [swap("Best,", "Feel free to reply all with your thoughts.\n\nBest,")],
+        [GOOD, swap("Best,", "Please don't reply all; answer me directly.\n\nBest,"),
+         "Reply all is not the place for this."],
+    ),
+    "ETIQ005": (
+        [swap("Hi Maria,", "Hi everyone,"),
+         swap("Best,", "I am sending this to everyone on my list.\n\nBest,")],
+        [GOOD],
+    ),
+    "ETIQ006": (
+        [swap("be useful?", "be useful? See https://coldwise.example.com/demo"),
+         swap("be useful?", "be useful? See www.coldwise.com")],
+        [GOOD, swap("Best,", "You can reach me at priya@coldwise.com.\n\nBest,")],
+    ),
+}
+
+
+def codes_of(text: str) -> set[str]:
+    """Every finding code (errors, warnings and notes) the grader gives this text."""
+    sender = GARY if "Gary" in text else PRIYA
+    return {f.code for f in grade(text, recipient=MARIA, sender=sender).findings}
+
+
+@pytest.mark.parametrize(
+    ("code", "text"), [(code, text) for code, (hits, _) in CASES.items() for text in hits]
+)
+def test_rule_triggers(code: str, text: str) -> None:
+    assert code in codes_of(text)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"), [(code, text) for code, (_, misses) in CASES.items() for text in misses]
+)
+def test_rule_does_not_trigger(code: str, text: str) -> None:
+    assert code not in codes_of(text)
+
+
+def test_every_rule_has_examples_both_ways() -> None:
+    missing = [r.code for r in RULES if not (CASES.get(r.code, ([], []))[0] and CASES[r.code][1])]
+    assert not missing, f"rules without a triggering and a passing example: {missing}"
+
+
+def test_no_examples_for_unknown_codes() -> None:
+    assert set(CASES) <= set(RULES_BY_CODE)
+
+
+def test_rules_are_complete_data() -> None:
+    for rule in RULES:
+        assert rule.code[:-3].isalpha() and rule.code[-3:].isdigit(), rule.code
+        assert rule.name.startswith(rule.category + "."), rule.code
+        assert rule.severity in {"error", "warning", "info"}, rule.code
+        assert rule.message and rule.why and rule.lesson.startswith("lessons/"), rule.code
+        assert rule.severity == "info" or rule.hint, rule.code
+        assert rule.check == "existence" or rule.check in CHECKS, rule.code
+        assert rule.check != "existence" or rule.patterns, rule.code
+
+
+def test_codes_and_names_are_unique() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
