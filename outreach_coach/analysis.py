@@ -227,9 +227,7 @@ class Analysis:
         folded = fold(sentence)
         if re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", folded):
             return True
-        return any(
-            is_short_form(span.text, self.recipient.first_name) for span in words(sentence)
-        )
+        return any(is_short_form(span.text, self.recipient.first_name) for span in words(sentence))
 
 
 def signature_matches(signed: str, sender: Sender) -> bool:

@@ -206,8 +206,10 @@ def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
         speaks_to_them = analysis.second_person(text)
         cue = bool(ACTIVITY_CUES.search(text))
         shared = stems & activity
-        if len(shared) >= 3 or (shared and (cue or speaks_to_them) and len(shared) >= 2) or (
-            shared and cue and speaks_to_them
+        if (
+            len(shared) >= 3
+            or (shared and (cue or speaks_to_them) and len(shared) >= 2)
+            or (shared and cue and speaks_to_them)
         ):
             yield sentence, f"their recent activity ({excerpt(recipient.recent_activity, 70)})"
         for phrase, needed in interests:

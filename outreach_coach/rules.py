@@ -48,6 +48,8 @@ class Rule:
         return tuple(re.compile(p, flags) for p in self.patterns)
 
 
+# The table stays compact, one rule a block, so it reads like data.
+# fmt: off
 RULES: tuple[Rule, ...] = (
     # --- personalization -------------------------------------------------------------------
     Rule(
@@ -365,6 +367,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
 )
+# fmt: on
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

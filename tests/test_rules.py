@@ -42,13 +42,20 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "PERS004": (
-        [swap("Hi Maria,", "Hi all,"), swap("Hi Maria,", "Dear Sir/Madam,"),
-         swap("Hi Maria,", "To whom it may concern,")],
+        [
+            swap("Hi Maria,", "Hi all,"),
+            swap("Hi Maria,", "Dear Sir/Madam,"),
+            swap("Hi Maria,", "To whom it may concern,"),
+        ],
         [GOOD, swap("Hi Maria,", "Hi Maria, all the best to you,")],
     ),
     "PERS005": (
-        [swap("Hi Maria,", "Hi [First Name],"), swap("Hi Maria,", "Hi {first_name},"),
-         swap("Hi Maria,", "Hi <<Name>>,"), swap("Hi Maria,", "Hi %FIRSTNAME%,")],
+        [
+            swap("Hi Maria,", "Hi [First Name],"),
+            swap("Hi Maria,", "Hi {first_name},"),
+            swap("Hi Maria,", "Hi <<Name>>,"),
+            swap("Hi Maria,", "Hi %FIRSTNAME%,"),
+        ],
         [GOOD, swap("Hi Maria,", "Hi Maria (from the food-safety panel),")],
     ),
     "PERS006": (
@@ -56,8 +63,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD, swap("Best,", "I rarely write to people outside my network.\n\nBest,")],
     ),
     "PERS007": (
-        [swap("Congratulations on", "I came across your profile. Congratulations on"),
-         swap("Congratulations on", "What an impressive profile! Congratulations on")],
+        [
+            swap("Congratulations on", "I came across your profile. Congratulations on"),
+            swap("Congratulations on", "What an impressive profile! Congratulations on"),
+        ],
         [GOOD],
     ),
     "PERS100": (
@@ -65,8 +74,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["Hi Maria,\n\nWe sell sensors. Interested?\n\nBest,\nPriya"],
     ),
     "REL001": (
-        ["Hi Maria,\n\nCongratulations on cutting spoilage by 12% in your refrigerated trucks."
-         " Great result.\n\nBest,\nPriya"],
+        [
+            "Hi Maria,\n\nCongratulations on cutting spoilage by 12% in your refrigerated trucks."
+            " Great result.\n\nBest,\nPriya"
+        ],
         [GOOD],
     ),
     "REL002": (
@@ -88,11 +99,13 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD],
     ),
     "REL004": (
-        [swap(
-            "We build wireless sensors",
-            "I founded our company in 2019 and we are proud of our team. We think our product is"
-            " the best we have made. We build wireless sensors",
-        )],
+        [
+            swap(
+                "We build wireless sensors",
+                "I founded our company in 2019 and we are proud of our team. We think our"
+                " product is the best we have made. We build wireless sensors",
+            )
+        ],
         [GOOD],
     ),
     "REL005": (
@@ -100,20 +113,27 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD, swap("Would a short call", "There is no rush at all. Would a short call")],
     ),
     "REL006": (
-        [swap(
-            "Would a short call next week to compare notes on your cold-chain setup be useful?",
-            "Our sensors work with any refrigerated truck.",
-        )],
+        [
+            swap(
+                "Would a short call next week to compare notes on your cold-chain setup be useful?",
+                "Our sensors work with any refrigerated truck.",
+            )
+        ],
         [GOOD],
     ),
     "REL100": (
         [GOOD],
-        ["Hi Maria,\n\nWe design wedding invitations and greeting cards. Would you like a"
-         " catalogue?\n\nBest,\nPriya"],
+        [
+            "Hi Maria,\n\nWe design wedding invitations and greeting cards. Would you like a"
+            " catalogue?\n\nBest,\nPriya"
+        ],
     ),
     "MECH001": (
-        [swap("Congratulations on", "congratulations on"), swap("Hi Maria,", "hi Maria,"),
-         swap("Best,", "best,")],
+        [
+            swap("Congratulations on", "congratulations on"),
+            swap("Hi Maria,", "hi Maria,"),
+            swap("Best,", "best,"),
+        ],
         [GOOD, swap("Congratulations on", "Your iPhone shows it too. Congratulations on")],
     ),
     "MECH002": (
@@ -133,8 +153,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD, swap("We build", "Our CRM and SEO team at the CEO's request, we build")],
     ),
     "MECH006": (
-        [swap("Would a short call", "Would u like a short call"),
-         swap("Best,", "Thx,")],
+        [swap("Would a short call", "Would u like a short call"), swap("Best,", "Thx,")],
         [GOOD],
     ),
     "MECH007": (
@@ -150,13 +169,15 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD],
     ),
     "MECH010": (
-        [swap(
-            "We build wireless sensors",
-            "We build wireless sensors and gateways and dashboards and alarms and reports and"
-            " apps and cables and mounts and batteries and antennas and chargers and cases and"
-            " labels and tools and manuals and everything a fleet of any size could want and"
-            " we build wireless sensors",
-        )],
+        [
+            swap(
+                "We build wireless sensors",
+                "We build wireless sensors and gateways and dashboards and alarms and reports and"
+                " apps and cables and mounts and batteries and antennas and chargers and cases and"
+                " labels and tools and manuals and everything a fleet of any size could want and"
+                " we build wireless sensors",
+            )
+        ],
         [GOOD],
     ),
     "ETIQ001": (
@@ -168,24 +189,33 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD],
     ),
     "ETIQ003": (
-        ["Hi Maria,\n\nIt's not spam, we are a legitimate small company. Please look at it"
-         " again.\n\nBest,\nPriya",
-         "Sorry but I don't do spam."],
+        [
+            "Hi Maria,\n\nIt's not spam, we are a legitimate small company. Please look at it"
+            " again.\n\nBest,\nPriya",
+            "Sorry but I don't do spam.",
+        ],
         [GOOD, swap("Best,", "I am sorry it felt like spam; I have removed you.\n\nBest,")],
     ),
     "ETIQ004": (
         [swap("Best,", "Feel free to reply all with your thoughts.\n\nBest,")],
-        [GOOD, swap("Best,", "Please don't reply all; answer me directly.\n\nBest,"),
-         "Reply all is not the place for this."],
+        [
+            GOOD,
+            swap("Best,", "Please don't reply all; answer me directly.\n\nBest,"),
+            "Reply all is not the place for this.",
+        ],
     ),
     "ETIQ005": (
-        [swap("Hi Maria,", "Hi everyone,"),
-         swap("Best,", "I am sending this to everyone on my list.\n\nBest,")],
+        [
+            swap("Hi Maria,", "Hi everyone,"),
+            swap("Best,", "I am sending this to everyone on my list.\n\nBest,"),
+        ],
         [GOOD],
     ),
     "ETIQ006": (
-        [swap("be useful?", "be useful? See https://coldwise.example.com/demo"),
-         swap("be useful?", "be useful? See www.coldwise.com")],
+        [
+            swap("be useful?", "be useful? See https://coldwise.example.com/demo"),
+            swap("be useful?", "be useful? See www.coldwise.com"),
+        ],
         [GOOD, swap("Best,", "You can reach me at priya@coldwise.com.\n\nBest,")],
     ),
 }
