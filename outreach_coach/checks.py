@@ -353,9 +353,11 @@ def offer_passages(analysis: Analysis) -> list[str]:
         for clause in _clauses(sentence):
             if any(p.search(clause) for p in defensive):
                 continue  # "I don't do spam" is an argument, not an offer
-            voice = bool(WE_VOICE.search(clause)) or bool(
-                (I_VOICE.search(clause) or (company and company.search(clause)))
-                and OFFER_VERBS.search(clause)
+            names_company = bool(company and company.search(clause))
+            voice = (
+                bool(WE_VOICE.search(clause))
+                or names_company
+                or bool(I_VOICE.search(clause) and OFFER_VERBS.search(clause))
             )
             asks = question or bool(ASK_PHRASES.search(clause))
             names_offer = bool(own_words & content_stems(clause))
@@ -363,7 +365,7 @@ def offer_passages(analysis: Analysis) -> list[str]:
                 continue
             offered = offered or voice or asks or names_offer
             kept.append(clause)
-            if company and company.search(clause):
+            if names_company:
                 # "BrightSpan would like to bid": what the company sells is what is offered.
                 kept.extend(analysis.sender.offers)
         if offered:
@@ -400,12 +402,10 @@ def _tie(analysis: Analysis, offer_text: str) -> str | None:
     offer_topics = topic_terms(offer_text)
     for source, label, needed in _need_sources(analysis):
         need_topics = topic_terms(source)
+        # Same topic of need (phishing ~ security awareness, hiring ~ recruiting): the lexicon
+        # lists words that name a need, so even one of them on both sides ties the offer.
         for topic in sorted(offer_topics.keys() & need_topics.keys()):
-            terms = offer_topics[topic] | need_topics[topic]
-            # A paraphrase (phishing ~ security) or a phrase is strong evidence; one identical
-            # word ("contract" recruiting vs listings under "contract") is only a shared word.
-            if len(terms) >= 2 or any(" " in term for term in need_topics[topic]):
-                return f"{label}, on {topic.replace('_', ' ')}"
+            return f"{label}, on {topic.replace('_', ' ')}"
         shared = shared_words(offer_words, content_forms(source, exclude))
         if len(shared) >= needed:
             return f"{label} ({', '.join(sorted(shared))})"

@@ -1,0 +1,58 @@
+"""The annotated example messages and the scenarios in data/ agree with the grader."""
+
+import pytest
+
+from outreach_coach import data, grade
+
+MESSAGES = data.messages()
+SCENARIOS = data.scenarios()
+
+
+@pytest.mark.parametrize("message_id", list(MESSAGES))
+def test_example_message_earns_exactly_its_expected_findings(message_id: str) -> None:
+    message = MESSAGES[message_id]
+    report = grade(
+        message.text,
+        recipient=data.recipients()[message.recipient],
+        sender=data.senders()[message.sender],
+    )
+    assert report.codes == set(message.expected_codes), report.summary()
+
+
+def test_the_story_is_all_there() -> None:
+    kinds = [m.kind for m in MESSAGES.values()]
+    assert len(MESSAGES) >= 12
+    assert kinds.count("mass") >= 1 and kinds.count("defensive") >= 1
+    assert kinds.count("unsubscribe") >= 2 and kinds.count("good") >= 2
+
+
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_model_answer_passes_every_category(scenario_id: str) -> None:
+    scenario = SCENARIOS[scenario_id]
+    report = grade(
+        scenario.model_answer,
+        recipient=data.recipients()[scenario.recipient],
+        sender=data.senders()[scenario.sender],
+    )
+    assert report.passed, report.summary()
+
+
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_original_message_fails(scenario_id: str) -> None:
+    scenario = SCENARIOS[scenario_id]
+    report = grade(
+        scenario.original,
+        recipient=data.recipients()[scenario.recipient],
+        sender=data.senders()[scenario.sender],
+    )
+    assert not report.passed
+
+
+def test_enough_scenarios_for_the_exercises() -> None:
+    uses = [s.use for s in SCENARIOS.values()]
+    assert uses.count("exercise") >= 5
+    assert all(len(s.hints) >= 2 for s in SCENARIOS.values())
+
+
+def test_people_span_several_industries() -> None:
+    assert len({r.industry for r in data.recipients().values()}) >= 8
