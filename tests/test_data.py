@@ -1,0 +1,108 @@
+"""Loading data/: everything valid loads, and a malformed file says file, row, field and why."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from outreach_coach import data
+
+
+@pytest.fixture
+def copy_of_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of data/ that a test may break; the loaders read it instead of the real one."""
+    target = tmp_path / "data"
+    shutil.copytree(data.data_dir(), target)
+    monkeypatch.setenv("OUTREACH_COACH_DATA", str(target))
+    data.clear_cache()
+    yield target
+    data.clear_cache()
+
+
+def test_course_data_loads() -> None:
+    assert len(data.recipients()) >= 10
+    assert len(data.senders()) >= 5
+    assert len(data.messages()) >= 12
+    assert len(data.scenarios()) >= 5
+    assert len(data.evaluation()) >= 40
+    assert data.topics() and data.lexicon()["acronyms"]
+
+
+def test_profiles_have_the_documented_fields() -> None:
+    profile = next(iter(data.recipients().values()))
+    assert profile.name and profile.headline and profile.company and profile.industry
+    assert isinstance(profile.interests, tuple) and profile.interests
+    assert profile.recent_activity
+
+
+def _rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_csv_missing_required_value_names_file_row_and_field(copy_of_data: Path) -> None:
+    path = copy_of_data / "recipients.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("id")] = "nobody-here"
+    cells[header.index("name")] = ""
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError) as caught:
+        data.recipients()
+    error = caught.value
+    assert error.file.endswith("recipients.csv") and error.row == 2 and error.field == "name"
+    assert "non-empty" in str(error)
+
+
+def test_csv_missing_column(copy_of_data: Path) -> None:
+    path = copy_of_data / "senders.csv"
+    _rewrite(path, ",offers", ",products")
+    with pytest.raises(data.DataError, match="column 'offers' is missing"):
+        data.senders()
+
+
+def test_duplicate_id(copy_of_data: Path) -> None:
+    path = copy_of_data / "senders.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match="duplicate id"):
+        data.senders()
+
+
+def test_toml_syntax_error(copy_of_data: Path) -> None:
+    (copy_of_data / "scenarios.toml").write_text("[[scenario]\nid = ", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"scenarios\.toml: is not valid TOML"):
+        data.scenarios()
+
+
+def test_unknown_reference(copy_of_data: Path) -> None:
+    path = copy_of_data / "messages.toml"
+    first = next(iter(data.messages().values()))
+    _rewrite(path, f'recipient = "{first.recipient}"', 'recipient = "no-such-person"')
+    data.clear_cache()
+    with pytest.raises(data.DataError) as caught:
+        data.messages()
+    assert caught.value.field == "recipient" and "no-such-person" in str(caught.value)
+    assert "[[message]] #" in str(caught.value)
+
+
+def test_bad_label_type(copy_of_data: Path) -> None:
+    path = copy_of_data / "evaluation.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("relevance = true", 'relevance = "yes"', 1), encoding="utf-8")
+    with pytest.raises(data.DataError, match="'relevance': expected true or false"):
+        data.evaluation()
+
+
+def test_missing_file(copy_of_data: Path) -> None:
+    (copy_of_data / "topics.toml").unlink()
+    with pytest.raises(data.DataError, match="file not found"):
+        data.topics()
+
+
+def test_scenario_kind_must_be_known(copy_of_data: Path) -> None:
+    _rewrite(copy_of_data / "scenarios.toml", 'use = "exercise"', 'use = "homework"')
+    with pytest.raises(data.DataError, match="expected one of exercise, lesson"):
+        data.scenarios()
