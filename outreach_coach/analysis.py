@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from . import data
 from .models import Recipient, Sender
@@ -49,6 +49,7 @@ class Line:
         return self.text.strip()
 
 
+@lru_cache(maxsize=1024)
 def name_variants(first_name: str) -> frozenset[str]:
     """The folded forms of a first name that count as that name (Dan for Daniel, Bob for Robert)."""
     nicknames = data.lexicon()["nicknames"]

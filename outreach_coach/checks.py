@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice
 
 from . import data
@@ -284,10 +284,10 @@ YOU_WORDS = frozenset("you your yours you're you've you'd you'll yourself yourse
 
 
 @cache
-def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[tuple[str, ...], str], ...]]:
-    """Single-stem topic entries by stem, and multi-word entries as stem sequences."""
+def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
+    """Single-stem topic entries by stem, and multi-word entries as space-joined stems."""
     singles: dict[str, set[str]] = {}
-    phrases: list[tuple[tuple[str, ...], str]] = []
+    phrases: list[tuple[str, str]] = []
     for topic, entries in data.topics().items():
         for entry in entries:
             stems = phrase_stems(entry)
@@ -297,11 +297,12 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[tuple[str, ..
             elif len(stems) == 1 and stems[0] not in generic_stems():
                 singles.setdefault(stems[0], set()).add(topic)
             elif len(stems) > 1:
-                phrases.append((stems, topic))
+                phrases.append((" ".join(stems), topic))
     return {k: frozenset(v) for k, v in singles.items()}, tuple(phrases)
 
 
-def topic_terms(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=4096)
+def topic_terms(text: str) -> dict[str, frozenset[str]]:
     """The topics of the lexicon that a text touches, each with the terms that touched it."""
     singles, phrases = _topic_index()
     spans = list(words(text))
@@ -315,10 +316,10 @@ def topic_terms(text: str) -> dict[str, set[str]]:
                 found.setdefault(topic, set()).add(token)
     if phrases:
         joined = " " + " ".join(sequence) + " "
-        for stems, topic in phrases:
-            if " " + " ".join(stems) + " " in joined:
-                found.setdefault(topic, set()).add(" ".join(stems))
-    return found
+        for phrase, topic in phrases:
+            if f" {phrase} " in joined:
+                found.setdefault(topic, set()).add(phrase)
+    return {topic: frozenset(terms) for topic, terms in found.items()}
 
 
 def topics_in(text: str) -> set[str]:
@@ -415,7 +416,7 @@ def _tie(analysis: Analysis, offer_text: str) -> str | None:
 def _vague_spans(analysis: Analysis) -> list[re.Match[str]]:
     rule = RULES_BY_CODE["REL002"]
     body = analysis.head[: analysis.body_end]
-    return [m for pattern in rule.compiled for m in pattern.finditer(body)]
+    return [m for pattern in rule.compiled for m in islice(pattern.finditer(body), 5)]
 
 
 @check("offer")
