@@ -206,9 +206,12 @@ class Analysis:
     @cached_property
     def protected_exact(self) -> frozenset[str]:
         """Words as the profiles spell them (for capitals such as a company called ACME)."""
-        sources = [self.recipient.name, self.recipient.company, self.recipient.headline]
+        person = self.recipient
+        sources = [person.name, person.company, person.headline, person.about, *person.interests]
+        sources.append(person.recent_activity)
         if self.sender is not None:
             sources += [self.sender.name, self.sender.company, self.sender.headline]
+            sources += list(self.sender.offers)
         return frozenset(span.text for source in sources for span in words(source))
 
     @cached_property

@@ -182,3 +182,57 @@ def test_score_orders_better_messages_higher() -> None:
     bad = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY).score
     good = grade(GOOD_TO_MARIA, recipient=MARIA, sender=PRIYA).score
     assert good > bad
+
+
+def test_profile_words_are_never_flagged_as_misspellings_or_shouting() -> None:
+    profile = {**MARIA, "company": "Alot Analytics", "interests": ["SCADA", "teh framework"]}
+    text = GOOD_TO_MARIA.replace(
+        "be useful?", "be useful to Alot Analytics and your teh framework and SCADA work?"
+    )
+    codes = grade(text, recipient=profile, sender=PRIYA).codes
+    assert "MECH007" not in codes and "MECH005" not in codes
+
+
+def test_short_form_of_a_first_name_counts_as_the_greeting() -> None:
+    daniel = {**MARIA, "name": "Daniel Okafor"}
+    for greeting in ("Hi Dan,", "Hi Danny,", "Hi Daniel,"):
+        report = grade(GOOD_TO_MARIA.replace("Hi Maria,", greeting), recipient=daniel)
+        assert report.categories["personalization"].passed, greeting
+
+
+def test_wrong_name_says_whom_it_addressed() -> None:
+    report = grade(GOOD_TO_MARIA.replace("Hi Maria,", "Hi Sandra,"), recipient=MARIA)
+    finding = next(f for f in report.findings if f.code == "PERS002")
+    assert "Sandra" in finding.message and "Maria Lopez" in finding.message
+    assert "PERS001" not in report.codes
+
+
+def test_findings_name_the_matched_detail_and_need() -> None:
+    report = grade(GOOD_TO_MARIA, recipient=MARIA, sender=PRIYA)
+    messages = {f.code: f.message for f in report.findings}
+    assert "spoilage" in messages["PERS100"]
+    assert "cold-chain logistics" in messages["REL100"]
+    unrelated = GOOD_TO_MARIA.replace(
+        "We build wireless sensors that send spoilage alerts to the driver's phone before a load"
+        " warms up.",
+        "We print custom mugs.",
+    ).replace("to compare notes on your cold-chain setup ", "")
+    report = grade(unrelated, recipient=MARIA, sender=GARY)
+    assert "REL003" in report.codes
+
+
+def test_paraphrased_need_counts_for_relevance() -> None:
+    daniel = {
+        "name": "Daniel Okafor",
+        "headline": "Talent Acquisition Lead at Riverbend Health",
+        "company": "Riverbend Health",
+        "industry": "Hospital & Health Care",
+        "interests": ["nurse recruiting", "candidate experience"],
+        "recent_activity": "Announced that Riverbend Health is opening 30 new nursing positions.",
+    }
+    text = (
+        "Hi Dan,\n\nThirty new nursing positions is a big push. We help hospitals fill open roles"
+        " faster by pre-screening applicants. Would a short call next week help?\n\nBest,\nPriya"
+    )
+    report = grade(text, recipient=daniel)
+    assert report.categories["relevance"].passed, report.summary()
