@@ -130,17 +130,17 @@ class Analysis:
             if rest and name is None and len(rest.split()) > 4:
                 continue  # "Thanks for your time today..." is a sentence, not a sign-off
             return line.start, name, True
-        # Without a sign-off, a last line that is only a name is the signature (a one-line
-        # message has none).
-        if len(lines) > 1 and tail:
-            name = self._name_in(tail[-1].text)
-            if name is not None and len(tail) > 1:
-                above = self._name_in(tail[-2].text)
-                # A title line below the name ("Priya Raman" then "Founder, Coldwise").
-                if above is not None and self._signs_as_sender(above):
-                    return tail[-2].start, above, False
-            if name is not None:
-                return tail[-1].start, name, False
+        # Without a sign-off, a line that is only a name ends the message (a one-line message
+        # has none); a title or company line may sit below it ("Priya Raman" / "Founder, X").
+        if len(lines) > 1:
+            candidates = [(line, self._name_in(line.text)) for line in tail[-3:][::-1]]
+            named = [(line, name) for line, name in candidates if name is not None]
+            for line, name in named:
+                if self._signs_as_sender(name):
+                    return line.start, name, False
+            if named and (candidates[0][1] is not None or len(named[0][1].split()) <= 3):
+                line, name = named[0]
+                return line.start, name, False
         return body_end, None, False
 
     def _name_in(self, line: str) -> str | None:

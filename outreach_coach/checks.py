@@ -13,8 +13,8 @@ from .report import Finding
 from .rules import GREETING, RULES_BY_CODE, Rule
 from .text import (
     Span,
-    content_forms,
     content_stems,
+    content_words,
     fold,
     generic_stems,
     phrase_stems,
@@ -351,7 +351,8 @@ def offer_passages(analysis: Analysis) -> list[str]:
     for sentence in analysis.body_sentences:
         question = sentence.text.rstrip().endswith("?")
         kept, offered = [], False
-        for clause in _clauses(sentence):
+        clauses = _clauses(sentence)
+        for clause in clauses:
             if any(p.search(clause) for p in defensive):
                 continue  # "I don't do spam" is an argument, not an offer
             names_company = bool(company and company.search(clause))
@@ -360,11 +361,17 @@ def offer_passages(analysis: Analysis) -> list[str]:
                 or names_company
                 or bool(I_VOICE.search(clause) and OFFER_VERBS.search(clause))
             )
-            asks = question or bool(ASK_PHRASES.search(clause))
+            asks = bool(ASK_PHRASES.search(clause)) or (question and clause is clauses[-1])
             names_offer = bool(own_words & content_stems(clause))
             if COMPLIMENT.search(clause):
                 continue
-            offered = offered or voice or asks or names_offer
+            if not (voice or asks or names_offer):
+                # Before the offer it sets the scene ("after a migration like that"); after it,
+                # it says what the offer does ("so the patient data stay protected").
+                if offered:
+                    kept.append(clause)
+                continue
+            offered = True
             kept.append(clause)
             if names_company:
                 # "BrightSpan would like to bid": what the company sells is what is offered.
@@ -396,18 +403,16 @@ def _tie(analysis: Analysis, offer_text: str) -> str | None:
     exclude = analysis.recipient_name_stems | OFFER_NOUNS
     # Their own name and company ("your inn's books") make an offer sound fitted, not fit.
     offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in exclude)
-    # Their industry says who they are ("we clean a lot of accounting firms"), not what they need.
-    industry = content_stems(analysis.recipient.industry)
-    offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in industry)
-    offer_words = content_forms(offer_text, exclude)
     offer_topics = topic_terms(offer_text)
+    # Their industry says who they are ("we clean a lot of accounting firms"), not what they need.
+    offer_words = content_words(offer_text, exclude | content_stems(analysis.recipient.industry))
     for source, label, needed in _need_sources(analysis):
         need_topics = topic_terms(source)
         # Same topic of need (phishing ~ security awareness, hiring ~ recruiting): the lexicon
         # lists words that name a need, so even one of them on both sides ties the offer.
         for topic in sorted(offer_topics.keys() & need_topics.keys()):
             return f"{label}, on {topic.replace('_', ' ')}"
-        shared = shared_words(offer_words, content_forms(source, exclude))
+        shared = shared_words(offer_words, content_words(source, exclude))
         if len(shared) >= needed:
             return f"{label} ({', '.join(sorted(shared))})"
     return None
@@ -541,6 +546,22 @@ def _acronyms() -> frozenset[str]:
     return frozenset(a.upper() for a in data.lexicon()["acronyms"])
 
 
+@cache
+def _english_words() -> frozenset[str]:
+    """Ordinary words the course knows: a capitalised one of these is shouting, not an acronym."""
+    lexicon = data.lexicon()
+    topic_words = [w for entries in data.topics().values() for w in entries if " " not in w]
+    listed = [*lexicon["stopwords"], *lexicon["generic"], *lexicon["common_words"], *topic_words]
+    return frozenset(fold(word) for word in listed)
+
+
+def _reads_as_shouting(word: str) -> bool:
+    """A lone capitalised word: long ones shout; short ones only when they are ordinary words
+    (FREE, HUGE), since a short unknown one is most likely an acronym (CFIA, NAFTA)."""
+    letters = sum(ch.isalpha() for ch in word)
+    return letters >= 6 or (letters >= 3 and fold(word) in _english_words())
+
+
 @check("shouting")
 def shouting(analysis: Analysis) -> Iterator[Finding]:
     """MECH005: words in capitals that are not acronyms, and runs of them."""
@@ -548,8 +569,7 @@ def shouting(analysis: Analysis) -> Iterator[Finding]:
     text = analysis.head
 
     def flush() -> Iterator[Finding]:
-        loud = [s for s in run if len([c for c in s.text if c.isalpha()]) >= 4]
-        if loud or len(run) >= 2:
+        if len(run) >= 2 or _reads_as_shouting(run[0].text):
             yield finding(analysis, "MECH005", run[0].start, run[-1].end)
 
     for span in words(text):

@@ -241,7 +241,7 @@ def lexicon() -> dict[str, Any]:
     """Word lists the rules use (stopwords, generic words, acronyms, text-speak, nicknames...)."""
     path = data_dir() / "lexicon.toml"
     document = _read_toml(path)
-    for name in ("stopwords", "generic", "acronyms"):
+    for name in ("stopwords", "generic", "acronyms", "common_words"):
         if not isinstance(document.get(name), list):
             raise DataError(path, None, name, "expected a list of words")
     for name in ("misspellings", "nicknames", "text_speak"):

@@ -323,8 +323,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:it|this|that) (?:isn'?t|wasn'?t|isnt|wasnt|aint|ain'?t) (?:a )?(?:spam|junk)",
             r"\b(?:I|we) (?:don'?t|do not|dont|never) (?:do |send )?(?:spam|junk)\b",
             r"\b(?:we|I)(?:'re| are| am|'m) (?:not|no) (?:a )?spammers?\b",
-            r"\bwe(?:'re| are) (?:a )?(?:legit|legitimate|real|reputable|honest)"
-            r" (?:small )?(?:company|business|firm)\b",
+            r"\bwe(?:'re| are) (?:a |an )?(?:legit|legitimate|real(?! estate)|reputable|honest)\b",
+            r"\bI (?:promise|swear|assure you)(?: that)? (?:it|this)(?: is|'s)? ?"
+            r"(?:isn'?t|is not|not)\b",
             r"\b(?:look|take a look) at it again\b",
             r"\byou(?:'re| are) (?:overreacting|wrong)\b",
         ),

@@ -109,24 +109,26 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
     return result
 
 
-def content_forms(text: str, exclude: Iterable[str] = ()) -> dict[str, set[str]]:
-    """Like content_stems, with the folded words behind each stem (to tell books from bookings)."""
+def content_words(text: str, exclude: Iterable[str] = ()) -> set[str]:
+    """The folded words of text that can carry a topic, hyphenated words also in their parts."""
     excluded = generic_stems() | set(exclude)
-    result: dict[str, set[str]] = {}
+    result = set()
     for span in words(text):
-        token = span.text
-        if len(token) < 2 and not token.isdigit():
-            continue
-        stemmed, folded = stem(token), fold(token)
-        if stemmed not in excluded and folded not in excluded:
-            result.setdefault(stemmed, set()).add(folded)
+        parts = [span.text, *span.text.split("-")] if "-" in span.text else [span.text]
+        for token in parts:
+            if len(token) < 2 and not token.isdigit():
+                continue
+            folded = fold(token).removesuffix("'s")
+            if stem(token) not in excluded and folded not in excluded:
+                result.add(folded)
     return result
 
 
+@lru_cache(maxsize=65536)
 def same_word(first: str, second: str) -> bool:
     """True for two forms of one word (sensor/sensors, refrigerated/refrigeration), not for
     words the stemmer merely cuts to the same stem (books/bookings)."""
-    shorter, longer = sorted((first.removesuffix("'s"), second.removesuffix("'s")), key=len)
+    shorter, longer = sorted((first, second), key=len)
     if longer.startswith(shorter) and len(longer) - len(shorter) <= 2:
         return True
     prefix = 0
@@ -137,13 +139,9 @@ def same_word(first: str, second: str) -> bool:
     return prefix >= 5 and prefix >= 0.7 * len(shorter)
 
 
-def shared_words(first: dict[str, set[str]], second: dict[str, set[str]]) -> set[str]:
-    """The stems two texts share as real forms of the same word."""
-    return {
-        key
-        for key in first.keys() & second.keys()
-        if any(same_word(a, b) for a in first[key] for b in second[key])
-    }
+def shared_words(first: set[str], second: set[str]) -> set[str]:
+    """The words of `first` that are a form of some word of `second` (distributor/distribution)."""
+    return {a for a in first if any(same_word(a, b) for b in second)}
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:

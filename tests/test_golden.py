@@ -54,7 +54,7 @@ def test_defensive_reply_exact_findings() -> None:
             ("ETIQ002", None),
             ("ETIQ003", "its not spam"),
             ("ETIQ003", "i dont do spam"),
-            ("ETIQ003", "we are a legit small company"),
+            ("ETIQ003", "we are a legit"),
             ("ETIQ003", "look at it again"),
         ],
         key=str,

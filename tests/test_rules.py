@@ -149,8 +149,16 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD, swap("be useful?", "be useful...?")],
     ),
     "MECH005": (
-        [swap("We build", "We build AMAZING"), swap("We build", "ACT NOW: we build")],
-        [GOOD, swap("We build", "Our CRM and SEO team at the CEO's request, we build")],
+        [
+            swap("We build", "We build AMAZING"),
+            swap("We build", "ACT NOW: we build"),
+            swap("We build", "We build FREE"),
+        ],
+        [
+            GOOD,
+            swap("We build", "Our CRM and SEO team at the CEO's request, we build"),
+            swap("We build", "We handle CFIA licensing and we build"),
+        ],
     ),
     "MECH006": (
         [swap("Would a short call", "Would u like a short call"), swap("Best,", "Thx,")],
@@ -193,8 +201,14 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Hi Maria,\n\nIt's not spam, we are a legitimate small company. Please look at it"
             " again.\n\nBest,\nPriya",
             "Sorry but I don't do spam.",
+            swap("Best,", "It may look like spam, but I promise it isn't.\n\nBest,"),
+            swap("Best,", "We're a legitimate, family-owned business.\n\nBest,"),
         ],
-        [GOOD, swap("Best,", "I am sorry it felt like spam; I have removed you.\n\nBest,")],
+        [
+            GOOD,
+            swap("Best,", "I am sorry it felt like spam; I have removed you.\n\nBest,"),
+            swap("We build", "We are a real estate firm that also builds; we build"),
+        ],
     ),
     "ETIQ004": (
         [swap("Best,", "Feel free to reply all with your thoughts.\n\nBest,")],
