@@ -1,0 +1,879 @@
+"""Small views the lessons show: profile cards, example tables, annotated messages, two widgets.
+
+Everything that decides something (does an offer fit, how did a message do) is a plain function
+that calls the grader; the widget classes only lay out views and call those functions. Every
+piece of learner or data text that goes into HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML
+
+from . import data
+from .checks import topics_in
+from .grader import grade
+from .highlight import annotated_html, highlight_html
+from .models import ExampleMessage, Recipient, Sender
+from .report import CATEGORIES, CATEGORY_TITLES, Report, category_badge, render_findings_html
+from .text import content_stems, words
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# --- errors in widget callbacks ----------------------------------------------------------------
+
+
+class ErrorBox(widgets.HTML):
+    """A box that tells the learner a widget action failed; hidden while all is well."""
+
+    def __init__(self, *classes: str):
+        super().__init__(value="", layout=widgets.Layout(display="none"))
+        self.add_class("oc-error-box")
+        for css in classes:
+            self.add_class(css)
+
+    def show(self, error: BaseException) -> None:
+        """Show what went wrong, in words a learner can pass on to an instructor."""
+        self.value = (
+            "<div role='alert' style='border:2px solid #b00;background:#fff0f0;padding:.5em;"
+            "border-radius:4px'>⚠ <b>Something went wrong:</b> "
+            f"{escape(type(error).__name__)}: {escape(str(error))}<br>"
+            "Your work is not lost. Try again, or re-run this cell; if it keeps happening, "
+            "show this message to your instructor.</div>"
+        )
+        self.layout.display = None
+
+    def clear(self) -> None:
+        """Hide the box after an action succeeds."""
+        self.value = ""
+        self.layout.display = "none"
+
+
+def run_guarded(owner: Any, action: Callable[..., T], *args: Any) -> T | None:
+    """Run a widget action; on failure keep the error on owner.last_error and show owner.error_box.
+
+    Widget callbacks run outside the cell that created them, so an uncaught exception would go
+    to a log the learner never sees: it is shown in the widget and kept for inspection instead.
+    """
+    try:
+        result = action(*args)
+    except Exception as error:
+        owner.last_error = error
+        log.exception("%s failed", type(owner).__name__)
+        owner.error_box.show(error)
+        return None
+    owner.error_box.clear()
+    return result
+
+
+# --- looking things up -------------------------------------------------------------------------
+
+
+def recipient_of(recipient: str | Recipient) -> Recipient:
+    """A recipient profile from its id (or the profile itself)."""
+    if isinstance(recipient, Recipient):
+        return recipient
+    table = data.recipients()
+    if recipient not in table:
+        raise KeyError(f"no recipient with id {recipient!r}; known ids: {', '.join(sorted(table))}")
+    return table[recipient]
+
+
+def sender_of(sender: str | Sender) -> Sender:
+    """A sender from its id (or the sender itself)."""
+    if isinstance(sender, Sender):
+        return sender
+    table = data.senders()
+    if sender not in table:
+        raise KeyError(f"no sender with id {sender!r}; known ids: {', '.join(sorted(table))}")
+    return table[sender]
+
+
+def message_of(message: str | ExampleMessage) -> ExampleMessage:
+    """An example message from messages.toml by id (or the message itself)."""
+    if isinstance(message, ExampleMessage):
+        return message
+    table = data.messages()
+    if message not in table:
+        raise KeyError(f"no example message with id {message!r}; known: {', '.join(table)}")
+    return table[message]
+
+
+def first_message_of_kind(kind: str) -> ExampleMessage:
+    """The first example message of a kind (mass, defensive, unsubscribe, bad, good)."""
+    for message in data.messages().values():
+        if message.kind == kind:
+            return message
+    raise KeyError(f"messages.toml has no message of kind {kind!r}")
+
+
+def story_message() -> ExampleMessage:
+    """The story's original note: id 'story-original', else the first 'mass' message."""
+    table = data.messages()
+    return table["story-original"] if "story-original" in table else first_message_of_kind("mass")
+
+
+def grade_example(message: str | ExampleMessage) -> Report:
+    """Grade an example message against the recipient and sender it was written for."""
+    example = message_of(message)
+    return grade(example.text, recipient_of(example.recipient), sender_of(example.sender))
+
+
+# --- profile and sender cards ------------------------------------------------------------------
+
+CARD_STYLE = (
+    "border:1px solid #bbb;border-radius:8px;padding:.7em 1em;margin:.4em 0;max-width:44em;"
+    "line-height:1.45"
+)
+CHIP_STYLE = (
+    "display:inline-block;border:1px solid #999;border-radius:1em;padding:0 .6em;margin:.1em"
+)
+
+
+def _chips(items: Iterable[str]) -> str:
+    return " ".join(f"<span class='oc-chip' style='{CHIP_STYLE}'>{escape(i)}</span>" for i in items)
+
+
+def profile_card_html(recipient: str | Recipient, *, compact: bool = False) -> str:
+    """A recipient's profile as an HTML card: what a sender can see before writing."""
+    person = recipient_of(recipient)
+    rows = [
+        f"<div style='font-size:1.15em'><b>{escape(person.name)}</b></div>",
+        f"<div>{escape(person.headline)}</div>",
+        f"<div style='color:#444'>{escape(person.company)} · {escape(person.industry)}</div>",
+        f"<div><b>Interests:</b> {_chips(person.interests)}</div>",
+        f"<div><b>Recent activity:</b> {escape(person.recent_activity)}</div>",
+    ]
+    if person.about and not compact:
+        rows.append(f"<div><b>About:</b> {escape(person.about)}</div>")
+    return f"<div class='oc-profile-card' style='{CARD_STYLE}'>{''.join(rows)}</div>"
+
+
+def sender_card_html(sender: str | Sender) -> str:
+    """A sender as an HTML card: who is writing and what they offer."""
+    person = sender_of(sender)
+    offers = "".join(f"<li>{escape(offer)}</li>" for offer in person.offers)
+    return (
+        f"<div class='oc-sender-card' style='{CARD_STYLE};border-style:dashed'>"
+        f"<div style='font-size:1.15em'>From: <b>{escape(person.name)}</b></div>"
+        f"<div>{escape(person.headline)}</div>"
+        f"<div><b>What {escape(person.first_name)} offers:</b><ul>{offers}</ul></div></div>"
+    )
+
+
+def profile_card(recipient: str | Recipient, *, compact: bool = False) -> HTML:
+    """Show a recipient's profile card in a notebook."""
+    return HTML(profile_card_html(recipient, compact=compact))
+
+
+def sender_card(sender: str | Sender) -> HTML:
+    """Show a sender's card in a notebook."""
+    return HTML(sender_card_html(sender))
+
+
+def scenario_cards(scenario_id: str) -> HTML:
+    """Show the sender and the recipient profile of a scenario, side by side in reading order."""
+    scenario = data.scenarios()[scenario_id]
+    return HTML(sender_card_html(scenario.sender) + profile_card_html(scenario.recipient))
+
+
+# --- example messages --------------------------------------------------------------------------
+
+KIND_LABELS = {
+    "mass": "one note to a whole list",
+    "defensive": "defensive reply",
+    "unsubscribe": "reply-all unsubscribe",
+    "bad": "weak outreach",
+    "good": "good outreach",
+}
+
+
+def _first_line(text: str, limit: int = 70) -> str:
+    line = next((piece.strip() for piece in text.splitlines() if piece.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def messages_table(kind: str | None = None) -> pd.DataFrame:
+    """The example messages of data/messages.toml as a table (optionally only one kind)."""
+    rows = []
+    for message in data.messages().values():
+        if kind is not None and message.kind != kind:
+            continue
+        rows.append(
+            {
+                "id": message.id,
+                "kind": KIND_LABELS.get(message.kind, message.kind),
+                "title": message.title,
+                "from": sender_of(message.sender).name,
+                "to": recipient_of(message.recipient).name,
+                "starts with": _first_line(message.text),
+                "words": sum(1 for _ in words(message.text)),
+                "characters": len(message.text),
+            }
+        )
+    columns = ["id", "kind", "title", "from", "to", "starts with", "words", "characters"]
+    return pd.DataFrame(rows, columns=columns).set_index("id")
+
+
+def verdict_line(report: Report, categories: Sequence[str] = CATEGORIES) -> str:
+    """One HTML line with a pass/fail badge per category (icon and words, not colour alone)."""
+    parts = [
+        f"<span class='oc-badge oc-badge-{c}'>{escape(CATEGORY_TITLES[c])}: "
+        f"{category_badge(report.categories[c])}</span>"
+        for c in categories
+    ]
+    return "<div class='oc-verdict'>" + " &nbsp;·&nbsp; ".join(parts) + "</div>"
+
+
+def annotated_message_html(message: str | ExampleMessage, *, open_: bool = True) -> str:
+    """One example message: who wrote it to whom, the grader's verdict and the marked-up text."""
+    example = message_of(message)
+    report = grade_example(example)
+    note = f"<p><i>{escape(example.note)}</i></p>" if example.note else ""
+    return (
+        f"<details class='oc-example' {'open' if open_ else ''} style='margin:.8em 0'>"
+        f"<summary><b>{escape(example.title)}</b> "
+        f"({escape(KIND_LABELS.get(example.kind, example.kind))})</summary>"
+        f"<p>From {escape(sender_of(example.sender).name)} to "
+        f"{escape(recipient_of(example.recipient).name)}.</p>{note}"
+        f"{verdict_line(report)}"
+        f"{annotated_html(example.text, report.findings)}</details>"
+    )
+
+
+def annotated_messages(kinds: Sequence[str] | None = None) -> HTML:
+    """Show every example message (or those of some kinds) annotated by the grader."""
+    parts = [
+        annotated_message_html(message)
+        for message in data.messages().values()
+        if kinds is None or message.kind in kinds
+    ]
+    return HTML("".join(parts) or "<p>No example messages of that kind.</p>")
+
+
+def category_view_html(
+    text: str,
+    recipient: str | Recipient,
+    sender: str | Sender | None = None,
+    categories: Sequence[str] = ("etiquette",),
+    title: str = "",
+) -> str:
+    """A text graded in full, showing only the findings of some categories, marked in place."""
+    report = grade(text, recipient_of(recipient), sender_of(sender) if sender else None)
+    findings = [f for f in report.findings if f.category in categories]
+    heading = f"<h4>{escape(title)}</h4>" if title else ""
+    return (
+        f"<div class='oc-category-view'>{heading}{verdict_line(report, categories)}"
+        f"{highlight_html(text, findings)}{render_findings_html(findings, text)}</div>"
+    )
+
+
+def example_category_view(
+    message: str | ExampleMessage, categories: Sequence[str] = ("etiquette",)
+) -> HTML:
+    """Show an example message with only the findings of some categories."""
+    example = message_of(message)
+    return HTML(
+        category_view_html(
+            example.text, example.recipient, example.sender, categories, title=example.title
+        )
+    )
+
+
+def message_text_html(message: str | ExampleMessage) -> str:
+    """An example message as plain text in a box, with no marks (for reading before the quiz)."""
+    example = message_of(message)
+    return (
+        f"<div class='oc-plain-message'><p>From {escape(sender_of(example.sender).name)}:</p>"
+        "<div style='white-space:pre-wrap;border-left:4px solid #999;padding:.4em .8em;"
+        f"font-family:inherit'>{escape(example.text.strip())}</div></div>"
+    )
+
+
+def show_message(message: str | ExampleMessage | None = None) -> HTML:
+    """Show an example message (the story's note by default) as plain text."""
+    return HTML(message_text_html(message if message is not None else story_message()))
+
+
+# --- lesson 3: what counts as personal ---------------------------------------------------------
+
+OPENERS_RECIPIENT = "aisha-rahman"
+OPENERS_SENDER = "kwame-asante"
+OPENERS_BODY = (
+    "\n\nHookline runs security awareness training for small clinics, so front-desk staff spot "
+    "phishing emails before they click. Would a short session for your team be useful?"
+    "\n\nBest,\nKwame"
+)
+OPENERS: tuple[str, ...] = (
+    "Hi [First Name],\n\nI came across your profile and thought I would reach out.",
+    "Hi all,\n\nI hope everyone in my network is well.",
+    "Hi Aisha,\n\nI came across your impressive profile and had to reach out.",
+    "Hi Anna,\n\nCongratulations on bringing the clinic's no-show rate down from 14% to 8% "
+    "with text reminders.",
+    "Hi Aisha,\n\nCongratulations on bringing Cedar Hollow's no-show rate down from 14% to 8% "
+    "with text reminders.",
+    "Hi Aisha,\n\nRunning two locations with eleven providers means a lot of patient records "
+    "to protect.",
+)
+
+
+def personalization_table(
+    openers: Sequence[str] = OPENERS,
+    recipient: str | Recipient = OPENERS_RECIPIENT,
+    sender: str | Sender = OPENERS_SENDER,
+    body: str = OPENERS_BODY,
+) -> pd.DataFrame:
+    """Each opening, followed by the same body, graded for personalization only."""
+    person, author = recipient_of(recipient), sender_of(sender)
+    rows = []
+    for opener in openers:
+        result = grade(opener + body, person, author).categories["personalization"]
+        problems = [f for f in result.findings if f.severity != "info"]
+        said = problems or [f for f in result.findings if f.severity == "info"]
+        rows.append(
+            {
+                "opening": " ".join(opener.split()),
+                "personal?": category_badge(result),
+                "what the grader says": " ".join(f.message for f in said),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["opening", "personal?", "what the grader says"])
+    table.index = range(1, len(table) + 1)  # learners count lines from 1
+    return table
+
+
+# --- lesson 6: answering a complaint -----------------------------------------------------------
+
+GRACEFUL_REPLY = """Hi {first_name},
+
+You're right, and I'm sorry. I've taken you off my list and I won't message you again.
+Thank you for telling me directly.
+
+{sender_first}"""
+
+
+def graceful_reply(message: str | ExampleMessage | None = None) -> str:
+    """A calm answer to the person who complained, for the story's defensive reply's recipient."""
+    example = message_of(message) if message is not None else first_message_of_kind("defensive")
+    return GRACEFUL_REPLY.format(
+        first_name=recipient_of(example.recipient).first_name,
+        sender_first=sender_of(example.sender).first_name,
+    )
+
+
+def reply_contrast(categories: Sequence[str] = ("etiquette", "mechanics")) -> HTML:
+    """The story's defensive reply next to a graceful one, both graded in some categories."""
+    defensive = first_message_of_kind("defensive")
+    calm = graceful_reply(defensive)
+    return HTML(
+        "<div class='oc-reply-contrast'>"
+        + category_view_html(
+            defensive.text,
+            defensive.recipient,
+            defensive.sender,
+            categories,
+            title="What the sender wrote (to everyone)",
+        )
+        + category_view_html(
+            calm,
+            defensive.recipient,
+            defensive.sender,
+            categories,
+            title="What would have calmed things (to that one person)",
+        )
+        + "</div>"
+    )
+
+
+# --- lesson 4: which offer fits whom -----------------------------------------------------------
+
+NONE_FITS = "(none)"
+NONE_LABEL = "None of these fits: I would not pitch"
+# Without a sender the probe still signs off, so only the offer differs between probes.
+PROBE_SIGNATURE = "Sam"
+
+
+def offer_probe(offer: str, recipient: Recipient, sender: Sender | None = None) -> str:
+    """A minimal, well-written note that makes exactly one offer, for the grader to judge."""
+    signature = sender.first_name if sender is not None else PROBE_SIGNATURE
+    return (
+        f"Hi {recipient.first_name},\n\n"
+        f"I could help you with {offer}. Would that be useful?\n\n"
+        f"Best,\n{signature}"
+    )
+
+
+@dataclass(frozen=True)
+class OfferFit:
+    """What the grader's relevance check says about one offer for one profile."""
+
+    offer: str
+    fits: bool
+    explanation: str
+    strength: int
+
+
+def _profile_needs(recipient: Recipient) -> str:
+    return " ".join(
+        [
+            *recipient.interests,
+            recipient.recent_activity,
+            recipient.headline,
+            recipient.about,
+            recipient.industry,
+        ]
+    )
+
+
+def offer_fit(
+    offer: str, recipient: str | Recipient, sender: str | Sender | None = None
+) -> OfferFit:
+    """Grade a one-offer note to this profile: the offer fits when relevance finds a tie."""
+    person = recipient_of(recipient)
+    author = sender_of(sender) if sender is not None else None
+    report = grade(offer_probe(offer, person, author), person, author)
+    relevance = report.categories["relevance"]
+    ties = [f for f in relevance.findings if f.code == "REL100"]
+    errors = [f for f in relevance.findings if f.severity == "error"]
+    fits = bool(ties) and not errors
+    if fits:
+        explanation = ties[0].message.replace("Your offer", f"'{offer}'", 1)
+    else:
+        explanation = f"Nothing in {person.first_name}'s profile connects to '{offer}'."
+    # How closely it fits, to rank several fitting offers: shared words and shared topics.
+    needs = _profile_needs(person)
+    strength = len(content_stems(offer) & content_stems(needs)) + len(
+        topics_in(offer) & topics_in(needs)
+    )
+    return OfferFit(offer, fits, explanation, strength if fits else 0)
+
+
+def offer_fits(recipient: str | Recipient, sender: str | Sender) -> list[OfferFit]:
+    """Every offer of the sender, judged against the profile, in the sender's order."""
+    author = sender_of(sender)
+    return [offer_fit(offer, recipient, author) for offer in author.offers]
+
+
+def best_offer_for(
+    recipient: str | Recipient,
+    offers: Sequence[str] | None = None,
+    sender: str | Sender | None = None,
+) -> str | None:
+    """The offer that fits the profile most closely, or None when none of them fits."""
+    author = sender_of(sender) if sender is not None else None
+    if offers is None and author is None:
+        raise ValueError("best_offer_for needs the offers, or a sender whose offers to use")
+    candidates = list(offers) if offers is not None else list(author.offers)
+    fits = [offer_fit(o, recipient, author) for o in candidates]
+    fitting = [f for f in fits if f.fits]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda f: f.strength).offer
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    """The verdict on a learner's pick of offer for one profile."""
+
+    answered: bool
+    correct: bool
+    message: str
+    fitting: tuple[str, ...]
+    best: str | None
+
+
+def judge_offer_choice(
+    recipient: str | Recipient, sender: str | Sender, choice: str | None
+) -> ChoiceResult:
+    """Is the chosen offer (or NONE_FITS) the one the grader ties most closely to this profile?"""
+    person, author = recipient_of(recipient), sender_of(sender)
+    fits = {f.offer: f for f in offer_fits(person, author)}
+    fitting = tuple(offer for offer, fit in fits.items() if fit.fits)
+    best = max(fitting, key=lambda offer: fits[offer].strength) if fitting else None
+    first = person.first_name
+
+    def result(answered: bool, correct: bool, message: str) -> ChoiceResult:
+        return ChoiceResult(answered, correct, message, fitting, best)
+
+    if choice is None:
+        return result(False, False, f"Pick an offer for {first} first.")
+    if choice == NONE_FITS:
+        if best is None:
+            return result(
+                True,
+                True,
+                f"Right: nothing {author.first_name} offers connects to {first}'s profile. "
+                "The respectful move is not to pitch at all.",
+            )
+        return result(True, False, f"Look again: at least one offer connects to {first}'s profile.")
+    if choice not in fits:
+        raise ValueError(f"{choice!r} is not one of {author.name}'s offers")
+    verdict = fits[choice]
+    if not verdict.fits:
+        return result(
+            True,
+            False,
+            f"Not this one: the grader finds nothing in {first}'s profile that '{choice}' "
+            f"connects to. Read {first}'s interests and recent activity again.",
+        )
+    if verdict.strength < fits[best].strength:
+        return result(
+            True,
+            False,
+            f"Close: {verdict.explanation} But another offer shares more with {first}'s "
+            "profile. Which one speaks most directly to their work?",
+        )
+    others = [o for o in fitting if o != choice and fits[o].strength == verdict.strength]
+    also = f" ('{others[0]}' fits just as well.)" if others else ""
+    return result(True, True, f"Yes. {verdict.explanation}{also}")
+
+
+class OfferMatcher(widgets.VBox):
+    """For each profile, the learner picks which of the sender's offers fits; the grader judges."""
+
+    def __init__(self, sender: str | Sender, recipients: Sequence[str | Recipient]):
+        self.last_error: BaseException | None = None
+        self.sender = sender_of(sender)
+        self.recipients = [recipient_of(r) for r in recipients]
+        self.results: list[ChoiceResult] = []
+        options = [("Pick an offer…", None)]
+        options += [(offer, offer) for offer in self.sender.offers]
+        options += [(NONE_LABEL, NONE_FITS)]
+        self.choices: list[widgets.Dropdown] = []
+        self.feedback: list[widgets.HTML] = []
+        rows: list[widgets.Widget] = [widgets.HTML(sender_card_html(self.sender))]
+        for person in self.recipients:
+            choice = widgets.Dropdown(
+                options=options,
+                value=None,
+                description=f"Best for {person.first_name}:",
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="40em"),
+            )
+            choice.add_class("oc-offer-choice")
+            note = widgets.HTML()
+            note.add_class("oc-offer-feedback")
+            self.choices.append(choice)
+            self.feedback.append(note)
+            rows += [widgets.HTML(profile_card_html(person, compact=True)), choice, note]
+        self.check_button = widgets.Button(
+            description="Check my matches", button_style="primary", icon="check"
+        )
+        self.check_button.add_class("oc-offer-check")
+        self.check_button.on_click(lambda _button: self.check())
+        self.score = widgets.HTML()
+        self.score.add_class("oc-offer-score")
+        self.error_box = ErrorBox("oc-offer-error")
+        super().__init__([*rows, self.check_button, self.error_box, self.score])
+        self.add_class("oc-offer-matcher")
+
+    def check(self) -> list[ChoiceResult] | None:
+        """Judge every pick and show the verdicts (errors are shown, not raised)."""
+        return run_guarded(self, self._check)
+
+    def _check(self) -> list[ChoiceResult]:
+        results = [
+            judge_offer_choice(person, self.sender, choice.value)
+            for person, choice in zip(self.recipients, self.choices, strict=True)
+        ]
+        for result, note in zip(results, self.feedback, strict=True):
+            icon = "✅" if result.correct else ("❌" if result.answered else "ℹ️")
+            note.value = f"<div style='margin:0 0 1em 1em'>{icon} {escape(result.message)}</div>"
+        right = sum(r.correct for r in results)
+        self.score.value = f"<b>{right} of {len(results)} matched.</b>"
+        self.results = results
+        return results
+
+
+# --- lesson 5: before and after ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WritingPair:
+    """The same note written carelessly and then carefully, to compare the grader's reports."""
+
+    id: str
+    title: str
+    point: str
+    sender: str
+    recipient: str
+    before: str
+    after: str
+
+
+WRITING_PAIRS: tuple[WritingPair, ...] = (
+    WritingPair(
+        id="capitals",
+        title="Capital letters",
+        point="Start every sentence, the greeting and the sign-off with a capital; write 'I'.",
+        sender="nadia-sorensen",
+        recipient="maria-lopez",
+        before=(
+            "hi Maria,\n\n"
+            "i read that Brightline lost nearly a whole truckload of berries when a trailer's "
+            "cooling unit failed overnight. that is a painful night. we make temperature sensors "
+            "for refrigerated trucks that send a text the moment a trailer starts to warm, so i "
+            "think they could catch the next one in time. would a short call next week be "
+            "useful?\n\n"
+            "best,\nnadia"
+        ),
+        after=(
+            "Hi Maria,\n\n"
+            "I read that Brightline lost nearly a whole truckload of berries when a trailer's "
+            "cooling unit failed overnight. That is a painful night. We make temperature sensors "
+            "for refrigerated trucks that send a text the moment a trailer starts to warm, so I "
+            "think they could catch the next one in time. Would a short call next week be "
+            "useful?\n\n"
+            "Best,\nNadia"
+        ),
+    ),
+    WritingPair(
+        id="punctuation",
+        title="Punctuation",
+        point="One mark at a time, right after the word: no '!!!', no space before a comma.",
+        sender="bongani-dlamini",
+        recipient="tomasz-nowak",
+        before=(
+            "Hi Tomasz ,\n\n"
+            "Congratulations on 500 days without a lost-time injury on the Riverside apartments "
+            "project!!! That takes a crew that cares . We run fall protection training on site, "
+            "and our toolbox talk kits could keep the streak going on your next job . Would a "
+            "sample kit be useful ??\n\n"
+            "Best,\nBongani"
+        ),
+        after=(
+            "Hi Tomasz,\n\n"
+            "Congratulations on 500 days without a lost-time injury on the Riverside apartments "
+            "project! That takes a crew that cares. We run fall protection training on site, "
+            "and our toolbox talk kits could keep the streak going on your next job. Would a "
+            "sample kit be useful?\n\n"
+            "Best,\nBongani"
+        ),
+    ),
+    WritingPair(
+        id="text-speak",
+        title="Text-speak",
+        point="Write words out in full: 'you', 'your', 'please', 'thanks'.",
+        sender="victor-alvarez",
+        recipient="jamal-carter",
+        before=(
+            "Hi Jamal,\n\n"
+            "Saw u launched online ordering with curbside pickup last month, congrats! More "
+            "orders usually means more to track, and we could send u monthly cash flow reports "
+            "that show what curbside adds to ur bottom line. Pls let me know if "
+            "a quick look at ur books would help. Thx!\n\n"
+            "Victor"
+        ),
+        after=(
+            "Hi Jamal,\n\n"
+            "I saw you launched online ordering with curbside pickup last month: congratulations! "
+            "More orders usually means more to track, and we could send you monthly cash flow "
+            "reports that show what curbside adds to your bottom line. Would a short look "
+            "at your books be helpful?\n\n"
+            "Thanks,\nVictor"
+        ),
+    ),
+    WritingPair(
+        id="shouting",
+        title="Capitals that shout",
+        point="Keep capitals for acronyms such as OSHA or CRM; whole words in capitals shout.",
+        sender="mei-chen",
+        recipient="samuel-mensah",
+        before=(
+            "Hi Samuel,\n\n"
+            "Congratulations on the spring gala raising $84,000 for after-school tutoring! We "
+            "do donor database cleanup, and a CLEAN donor list is the FASTEST way to keep those "
+            "new donors giving next year. Would a short call be useful?\n\n"
+            "Best,\nMei"
+        ),
+        after=(
+            "Hi Samuel,\n\n"
+            "Congratulations on the spring gala raising $84,000 for after-school tutoring! We "
+            "do donor database cleanup, and a clean donor list is one of the surest ways to keep "
+            "those new donors giving next year. Would a short call be useful?\n\n"
+            "Best,\nMei"
+        ),
+    ),
+    WritingPair(
+        id="length",
+        title="Length",
+        point="Say one thing about them, one thing you could do, one question: under 125 words.",
+        sender="sophie-laurent",
+        recipient="grace-liu",
+        before=(
+            "Hi Grace,\n\n"
+            "I hope this message finds you well and that the start of the year has been kind to "
+            "you and everyone at Liu & Marsh CPAs. My name is Sophie Laurent and I am a Principal "
+            "Recruiter at Talentbridge Search, where I have worked for a number of years with "
+            "firms of many different sizes across a wide range of industries, from manufacturing "
+            "and logistics to healthcare, software and professional services, helping them to "
+            "find, screen and hire the people they need at every level of the organisation. "
+            "Over the years we have built up a large network of candidates, and we have "
+            "developed a careful process for sourcing and screening that saves our clients a "
+            "great deal of time and effort. I noticed your post saying that the firm is hiring "
+            "two senior accountants before tax season and has seen few qualified applicants so "
+            "far. That is a very common problem at this time of year, when demand for "
+            "experienced accountants is at its peak and many of the best candidates are not "
+            "actively looking, which means that job posts alone often do not reach them. Our "
+            "contract recruiting for hard-to-fill roles is designed exactly for situations like "
+            "this one, and we also run candidate sourcing and screening on its own if you "
+            "prefer to keep interviewing in house. We would be delighted to tell you more about "
+            "how we work, our fees and our track record with accounting firms. Would a short "
+            "call next week be useful?\n\n"
+            "Best regards,\nSophie"
+        ),
+        after=(
+            "Hi Grace,\n\n"
+            "I saw that Liu & Marsh is hiring two senior accountants before tax season and has "
+            "seen few qualified applicants so far. The strongest senior accountants are rarely "
+            "job hunting in winter, so posts alone often miss them. Talentbridge runs contract "
+            "recruiting for hard-to-fill roles and goes to them directly. Would a short call "
+            "next week be useful?\n\nBest,\nSophie"
+        ),
+    ),
+    WritingPair(
+        id="signature",
+        title="A signature that matches your profile",
+        point="Sign with the name on your LinkedIn profile, so the reader knows who wrote.",
+        sender="gary-pruitt",
+        recipient="beatriz-santos",
+        before=(
+            "Hi Beatriz,\n\n"
+            "Congratulations on opening registration for the winter trade show: 2,500 growers "
+            "is a big crowd to welcome. We make trade show giveaways such as logo tote bags and "
+            "pens, and we can print your sponsors' logos on them in small runs. Would a few "
+            "samples for the registration desk be useful?\n\n"
+            "Thanks,\nBuddy"
+        ),
+        after=(
+            "Hi Beatriz,\n\n"
+            "Congratulations on opening registration for the winter trade show: 2,500 growers "
+            "is a big crowd to welcome. We make trade show giveaways such as logo tote bags and "
+            "pens, and we can print your sponsors' logos on them in small runs. Would a few "
+            "samples for the registration desk be useful?\n\n"
+            "Thanks,\nGary"
+        ),
+    ),
+)
+
+PAIRS_BY_ID = {pair.id: pair for pair in WRITING_PAIRS}
+
+
+def grade_pair(pair: str | WritingPair) -> tuple[Report, Report]:
+    """Grade the before and the after text of a pair against the same profile."""
+    item = PAIRS_BY_ID[pair] if isinstance(pair, str) else pair
+    person, author = recipient_of(item.recipient), sender_of(item.sender)
+    return grade(item.before, person, author), grade(item.after, person, author)
+
+
+def _side_html(label: str, text: str, report: Report) -> str:
+    return (
+        f"<div class='oc-pair-side'><h4>{escape(label)}</h4>"
+        f"{verdict_line(report)}{annotated_html(text, report.problems)}</div>"
+    )
+
+
+def pair_html(pair: str | WritingPair) -> tuple[str, str]:
+    """HTML for the before and after sides of a pair, each with its grader report."""
+    item = PAIRS_BY_ID[pair] if isinstance(pair, str) else pair
+    before, after = grade_pair(item)
+    return _side_html("Before", item.before, before), _side_html("After", item.after, after)
+
+
+SHORT_CHARS = 400
+LONG_CHARS = 1200
+BEST_WORDS = (50, 125)
+
+
+@dataclass(frozen=True)
+class LengthFacts:
+    """How long a text is, and where that falls in the published findings."""
+
+    characters: int
+    words: int
+    character_band: str
+    word_band: str
+
+
+def length_facts(text: str) -> LengthFacts:
+    """Characters and words of a text, against the LinkedIn and Boomerang length findings."""
+    chars = len(text.strip())
+    count = sum(1 for _ in words(text))
+    if chars < SHORT_CHARS:
+        band = f"under {SHORT_CHARS}: LinkedIn found InMails this short did 22% better than average"
+    elif chars > LONG_CHARS:
+        band = f"over {LONG_CHARS:,}: LinkedIn found InMails this long did 11% worse than average"
+    else:
+        band = f"between {SHORT_CHARS} and {LONG_CHARS:,}: between LinkedIn's two bands"
+    low, high = BEST_WORDS
+    if count < low:
+        fit = f"below Boomerang's {low}-{high} word sweet spot for email"
+    elif count > high:
+        fit = f"above Boomerang's {low}-{high} word sweet spot for email"
+    else:
+        fit = f"inside Boomerang's {low}-{high} word sweet spot for email"
+    return LengthFacts(chars, count, band, fit)
+
+
+def length_note(text: str) -> str:
+    """The length of a text and what the research says about it, in a few short lines."""
+    facts = length_facts(text)
+    return (
+        f"{facts.characters:,} characters, {facts.words:,} words\n"
+        f"  characters: {facts.character_band}\n"
+        f"  words: {facts.word_band}"
+    )
+
+
+def pair_length_notes(pair: str | WritingPair = "length") -> str:
+    """Before and after lengths of a pair, with what the research says about each."""
+    item = PAIRS_BY_ID[pair] if isinstance(pair, str) else pair
+    return f"Before: {length_note(item.before)}\nAfter: {length_note(item.after)}"
+
+
+class PairComparer(widgets.VBox):
+    """Pick a before/after pair; see both texts graded live, side by side."""
+
+    def __init__(self, pairs: Sequence[WritingPair] = WRITING_PAIRS):
+        self.last_error: BaseException | None = None
+        self.pairs = {pair.id: pair for pair in pairs}
+        self.select = widgets.Dropdown(
+            options=[(pair.title, pair.id) for pair in pairs],
+            description="Pair:",
+            layout=widgets.Layout(width="30em"),
+        )
+        self.select.add_class("oc-pair-select")
+        self.point = widgets.HTML()
+        self.point.add_class("oc-pair-point")
+        self.before = widgets.HTML(layout=widgets.Layout(width="50%"))
+        self.before.add_class("oc-pair-before")
+        self.after = widgets.HTML(layout=widgets.Layout(width="50%"))
+        self.after.add_class("oc-pair-after")
+        self.error_box = ErrorBox("oc-pair-error")
+        self.select.observe(lambda _change: self.show(), names="value")
+        super().__init__(
+            [self.select, self.point, self.error_box, widgets.HBox([self.before, self.after])]
+        )
+        self.add_class("oc-pairs")
+        self.show()
+
+    def show(self, pair_id: str | None = None) -> bool | None:
+        """Show a pair (the selected one by default); errors are shown, not raised."""
+        return run_guarded(self, self._show, pair_id)
+
+    def _show(self, pair_id: str | None) -> bool:
+        if pair_id is not None and pair_id != self.select.value:
+            self.select.value = pair_id  # the observer shows it
+            return True
+        pair = self.pairs[self.select.value]
+        self.point.value = f"<p><b>What changes:</b> {escape(pair.point)}</p>"
+        self.before.value, self.after.value = pair_html(pair)
+        return True

@@ -1,0 +1,195 @@
+"""The lesson notebooks: names, Carpentries structure, short code cells, links, clean outputs."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from outreach_coach import data
+from outreach_coach.quiz import question
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+EXERCISES = ROOT / "exercises"
+SEED = Path("/work/shared/seed")
+CHECK_TAG = "nbval-check-output"
+
+EXPECTED = [
+    "00_start_here.ipynb",
+    "01_reply_all_storm.ipynb",
+    "02_anatomy_of_spam.ipynb",
+    "03_personalization.ipynb",
+    "04_offer_relevance.ipynb",
+    "05_professional_writing.ipynb",
+    "06_when_it_goes_wrong.ipynb",
+]
+NAME = re.compile(r"^\d\d_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
+WORKBENCH_IDS = {
+    "03_personalization.ipynb": "l03-personalization",
+    "04_offer_relevance.ipynb": "l04-relevance",
+    "05_professional_writing.ipynb": "l05-mechanics",
+}
+MAX_CODE_LINES = 3
+
+
+@cache
+def notebook(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(LESSONS / name, as_version=4)
+
+
+def markdown(name: str) -> str:
+    return "\n\n".join(c.source for c in notebook(name).cells if c.cell_type == "markdown")
+
+
+def code_cells(name: str) -> list[nbformat.NotebookNode]:
+    return [c for c in notebook(name).cells if c.cell_type == "code"]
+
+
+def test_the_lessons_are_exactly_the_planned_ones() -> None:
+    assert sorted(p.name for p in LESSONS.glob("*.ipynb")) == EXPECTED
+    assert all(NAME.match(name) for name in EXPECTED)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_opens_with_time_and_objectives(name: str) -> None:
+    first = notebook(name).cells[0]
+    assert first.cell_type == "markdown"
+    assert first.source.startswith("# ")
+    assert re.search(r"\*\*Estimated time:\*\* \d+ minutes", first.source)
+    objectives = first.source.split("**Objectives**", 1)
+    assert len(objectives) == 2, "no Objectives heading"
+    assert objectives[1].count("\n> - ") >= 2
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_ends_with_key_points(name: str) -> None:
+    last = notebook(name).cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("## Key points")
+    assert last.source.count("\n- ") >= 2
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_no_instructor_notes_for_learners(name: str) -> None:
+    text = markdown(name).lower()
+    assert "instructor note" not in text and "## instructor" not in text
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_code_cells_are_imports_or_one_call(name: str) -> None:
+    for cell in code_cells(name):
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        assert 1 <= len(lines) <= MAX_CODE_LINES, cell.source
+        body = ast.parse(cell.source).body
+        imports = all(isinstance(node, ast.Import | ast.ImportFrom) for node in body)
+        one_call = (
+            len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call)
+        )
+        assert imports or one_call, f"not an import or a single call:\n{cell.source}"
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_saved_without_outputs_except_checked_cells(name: str) -> None:
+    nb = notebook(name)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb.metadata
+    for cell in code_cells(name):
+        if CHECK_TAG in cell.metadata.get("tags", []):
+            # nbval compares only cells that carry an output and an execution count.
+            assert cell.outputs and cell.execution_count is not None
+            assert cell.metadata.get("keep_output") is True
+            assert all(o.output_type == "stream" for o in cell.outputs), "check text, not widgets"
+        else:
+            assert cell.outputs == [] and cell.execution_count is None, cell.source
+
+
+def test_some_outputs_are_really_checked() -> None:
+    checked = [
+        cell
+        for name in EXPECTED
+        for cell in code_cells(name)
+        if CHECK_TAG in cell.metadata.get("tags", [])
+    ]
+    assert len(checked) >= 2
+    assert any("4,650" in "".join(o.text for o in cell.outputs) for cell in checked)
+
+
+LINK = re.compile(r"\]\(([^)\s]+\.ipynb)\)")
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_relative_links_resolve(name: str) -> None:
+    for target in LINK.findall(markdown(name)):
+        assert not target.startswith(("http:", "https:", "/")), target
+        assert (LESSONS / target).resolve().is_file(), f"{name} links to missing {target}"
+
+
+def test_start_here_maps_every_lesson_and_exercise() -> None:
+    links = {(LESSONS / t).resolve() for t in LINK.findall(markdown("00_start_here.ipynb"))}
+    for name in EXPECTED:
+        assert (LESSONS / name).resolve() in links, name
+    for path in EXERCISES.glob("*.ipynb"):
+        assert path.resolve() in links, f"course map misses {path.name}"
+
+
+def test_start_here_explains_running_saving_and_resetting() -> None:
+    text = markdown("00_start_here.ipynb")
+    for needed in ("Run → Run All Cells", "progress/", "OUTREACH_COACH_PROGRESS", "delete"):
+        assert needed in text, needed
+
+
+CALL = re.compile(r'(Workbench|Quiz)\("([^"]+)"\)')
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_workbenches_and_quizzes_exist(name: str) -> None:
+    for cell in code_cells(name):
+        for kind, ident in CALL.findall(cell.source):
+            if kind == "Workbench":
+                assert ident in data.scenarios(), ident
+            else:
+                question(ident)  # raises KeyError for an unknown id
+    if name in WORKBENCH_IDS:
+        sources = "\n".join(c.source for c in code_cells(name))
+        assert f'Workbench("{WORKBENCH_IDS[name]}")' in sources
+
+
+def test_storm_lesson_has_story_simulator_and_quiz() -> None:
+    text = markdown("01_reply_all_storm.ipynb")
+    for fact in ("2015", "Kentucky", "10:00", "Reply All", "unsubscribe", "spam", "report"):
+        assert fact in text, fact
+    sources = "\n".join(c.source for c in code_cells("01_reply_all_storm.ipynb"))
+    assert "StormSimulator()" in sources and 'Quiz("storm-opt-out")' in sources
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+
+
+@pytest.mark.skipif(not SEED.is_dir(), reason="the story's seed text is not available here")
+def test_no_sentence_is_copied_from_the_seed() -> None:
+    size = 7  # seven words in a row in common would be copying, not retelling
+    seed_words = []
+    for path in SEED.glob("*.txt"):
+        seed_words += _words(path.read_text(encoding="utf-8"))
+    seed = {tuple(seed_words[i : i + size]) for i in range(len(seed_words) - size + 1)}
+    for name in EXPECTED:
+        ours = _words(markdown(name))
+        shared = [
+            " ".join(ours[i : i + size])
+            for i in range(len(ours) - size + 1)
+            if tuple(ours[i : i + size]) in seed
+        ]
+        assert not shared, f"{name} repeats the seed: {shared[:3]}"
+
+
+def test_notebooks_match_the_build_script() -> None:
+    spec = importlib.util.spec_from_file_location("build_lessons", ROOT / "tools/build_lessons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0, "run: python tools/build_lessons.py"
