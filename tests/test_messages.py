@@ -2,20 +2,21 @@
 
 import pytest
 
-from outreach_coach import data, grade
+from outreach_coach import Report, data, grade
 
 MESSAGES = data.messages()
 SCENARIOS = data.scenarios()
 
 
+def graded(text: str, recipient_id: str, sender_id: str) -> Report:
+    """The report for a text between two people of the course data."""
+    return grade(text, recipient=data.recipients()[recipient_id], sender=data.senders()[sender_id])
+
+
 @pytest.mark.parametrize("message_id", list(MESSAGES))
 def test_example_message_earns_exactly_its_expected_findings(message_id: str) -> None:
     message = MESSAGES[message_id]
-    report = grade(
-        message.text,
-        recipient=data.recipients()[message.recipient],
-        sender=data.senders()[message.sender],
-    )
+    report = graded(message.text, message.recipient, message.sender)
     assert report.codes == set(message.expected_codes), report.summary()
 
 
@@ -29,22 +30,14 @@ def test_the_story_is_all_there() -> None:
 @pytest.mark.parametrize("scenario_id", list(SCENARIOS))
 def test_model_answer_passes_every_category(scenario_id: str) -> None:
     scenario = SCENARIOS[scenario_id]
-    report = grade(
-        scenario.model_answer,
-        recipient=data.recipients()[scenario.recipient],
-        sender=data.senders()[scenario.sender],
-    )
+    report = graded(scenario.model_answer, scenario.recipient, scenario.sender)
     assert report.passed, report.summary()
 
 
 @pytest.mark.parametrize("scenario_id", list(SCENARIOS))
 def test_original_message_fails(scenario_id: str) -> None:
     scenario = SCENARIOS[scenario_id]
-    report = grade(
-        scenario.original,
-        recipient=data.recipients()[scenario.recipient],
-        sender=data.senders()[scenario.sender],
-    )
+    report = graded(scenario.original, scenario.recipient, scenario.sender)
     assert not report.passed
 
 
