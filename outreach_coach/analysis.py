@@ -49,6 +49,7 @@ class Line:
         return self.text.strip()
 
 
+@data.derived_from_data
 @lru_cache(maxsize=1024)
 def name_variants(first_name: str) -> frozenset[str]:
     """The folded forms of a first name that count as that name (Dan for Daniel, Bob for Robert)."""

@@ -283,6 +283,7 @@ ME_WORDS = frozenset("i i'm i've i'd i'll we we're we've we'd we'll me my mine o
 YOU_WORDS = frozenset("you your yours you're you've you'd you'll yourself yourselves".split())
 
 
+@data.derived_from_data
 @cache
 def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
     """Single-stem topic entries by stem, and multi-word entries as space-joined stems."""
@@ -301,6 +302,7 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ..
     return {k: frozenset(v) for k, v in singles.items()}, tuple(phrases)
 
 
+@data.derived_from_data
 @lru_cache(maxsize=4096)
 def topic_terms(text: str) -> dict[str, frozenset[str]]:
     """The topics of the lexicon that a text touches, each with the terms that touched it."""
@@ -541,11 +543,13 @@ def _is_caps(word: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
+@data.derived_from_data
 @cache
 def _acronyms() -> frozenset[str]:
     return frozenset(a.upper() for a in data.lexicon()["acronyms"])
 
 
+@data.derived_from_data
 @cache
 def _english_words() -> frozenset[str]:
     """Ordinary words the course knows: a capitalised one of these is shouting, not an acronym."""

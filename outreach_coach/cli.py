@@ -83,7 +83,82 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--file", help="the draft as a UTF-8 text file (default: stdin)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.set_defaults(run=run_check)
+    _add_report_parser(commands)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {number}")
+    return number
+
+
+def _add_report_parser(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report",
+        help="grade a class's exported answers and write an HTML/CSV report",
+        description=(
+            "Read every exported-answers file (answers-<learner>.json) in SUBMISSIONS_DIR, or "
+            "one learner's progress folder, grade each draft again and write the class report. "
+            "Learner code is never run: only the answers' text is read."
+        ),
+        epilog=(
+            "Exit codes: 0 every file was graded; 3 the report was written but some files "
+            "(or answers) were not graded, each listed on stderr and in the report; "
+            "2 usage error (folder missing, nothing to read, cannot write the report)."
+        ),
+    )
+    report.add_argument("submissions", metavar="SUBMISSIONS_DIR", help="folder of answers files")
+    report.add_argument("--html", metavar="PATH", help="write the HTML report here")
+    report.add_argument("--csv", metavar="PATH", help="write the gradebook table (CSV) here")
+    report.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="show stable pseudonyms (learner-1a2b3c4d) instead of learner ids in HTML and CSV",
+    )
+    report.add_argument(
+        "--feedback-dir",
+        metavar="DIR",
+        help="write one feedback-<learner>.md per learner here (named by the real id)",
+    )
+    report.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="skip files larger than N bytes (default 1000000)",
+    )
+    report.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="grading processes (default: one per CPU for large classes)",
+    )
+    report.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Grade a folder of exported answers; 0 if every file was graded, 3 if some were not."""
+    from . import classreport  # late: pandas and matplotlib are not needed by `check`
+
+    try:
+        outcome = classreport.run(
+            args.submissions,
+            html=args.html,
+            csv=args.csv,
+            anonymize_ids=args.anonymize,
+            feedback_dir=args.feedback_dir,
+            max_bytes=args.max_bytes or classreport.DEFAULT_MAX_BYTES,
+            workers=args.workers,
+        )
+    except classreport.ReportInputError as error:
+        raise UsageError(str(error)) from None
+    return outcome.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -22,6 +23,8 @@ from .models import (
     as_recipient,
     as_sender,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
@@ -250,7 +253,18 @@ def lexicon() -> dict[str, Any]:
     return document
 
 
+_DERIVED: list[Callable[[], None]] = []
+
+
+def derived_from_data(function: F) -> F:
+    """Mark a cached function whose results come from the data files, so clear_cache() clears it."""
+    _DERIVED.append(function.cache_clear)
+    return function
+
+
 def clear_cache() -> None:
-    """Forget loaded data, so edited files are read again."""
+    """Forget loaded data and everything computed from it, so edited files are read again."""
     for loader in (recipients, senders, messages, scenarios, evaluation, topics, lexicon):
         loader.cache_clear()
+    for clear in _DERIVED:
+        clear()

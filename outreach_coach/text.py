@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -25,8 +25,7 @@ LONGEST_STEMMED_WORD = 40
 _stemmer = snowballstemmer.stemmer("english")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A piece of the message with its character offsets."""
 
     start: int
@@ -34,8 +33,11 @@ class Span:
     text: str
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lowercase a word and strip accents, so José matches Jose."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -82,12 +84,7 @@ def _append_sentence(pieces: list[Span], text: str, start: int, end: int, offset
     pieces.append(Span(offset + begin, offset + begin + len(stripped), stripped))
 
 
-@cache
-def stopwords() -> frozenset[str]:
-    """Words that carry no topic."""
-    return frozenset(fold(w) for w in data.lexicon()["stopwords"])
-
-
+@data.derived_from_data
 @cache
 def generic_stems() -> frozenset[str]:
     """Stems of stopwords and of words too common in business writing to prove a connection."""
@@ -97,7 +94,14 @@ def generic_stems() -> frozenset[str]:
 
 def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
     """Stems of the words in text that can carry a topic (no stopwords, no generic words)."""
-    excluded = generic_stems() | set(exclude)
+    return set(_content_stems(text)).difference(exclude)
+
+
+@data.derived_from_data
+@lru_cache(maxsize=16384)
+def _content_stems(text: str) -> frozenset[str]:
+    # Profiles and sentences are graded again and again: each text is read once.
+    excluded = generic_stems()
     result = set()
     for span in words(text):
         token = span.text
@@ -106,7 +110,7 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
         stemmed = stem(token)
         if stemmed not in excluded and fold(token) not in excluded:
             result.add(stemmed)
-    return result
+    return frozenset(result)
 
 
 def content_words(text: str, exclude: Iterable[str] = ()) -> set[str]:

@@ -1,0 +1,429 @@
+"""The class report grades every good file, lists every bad one with its reason, and never leaks.
+
+The generated class holds one file of every kind the report must survive. Learner ids all end in
+"-x7" so a test can check that none of them reaches an anonymized output.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outreach_coach import classreport, data
+from outreach_coach.classreport import (
+    CSV_COLUMNS,
+    EXIT_REJECTED,
+    FRAME_COLUMNS,
+    anonymize,
+    grade_class,
+    load_submissions,
+    pseudonym,
+    render_html,
+)
+from outreach_coach.cli import main
+from outreach_coach.export import SCHEMA, SCHEMA_VERSION
+from outreach_coach.storage import DraftStore
+
+EXERCISES = [s for s in data.scenarios().values() if s.use == "exercise"]
+S1, S2 = EXERCISES[0], EXERCISES[1]
+XSS = "<img src=x onerror=alert(1)>"
+BEN_NEW_DRAFT = S1.model_answer.replace("Best,", "Kind regards,")
+
+GRADED = {  # learner -> scenarios graded
+    "ana-x7": {S1.id, S2.id},
+    "ben-x7": {S1.id, S2.id},
+    "gus-x7": {S1.id},
+    "ivy-x7": {S1.id, S2.id},
+}
+NOT_GRADED = {  # file -> kind of problem
+    "answers-ben-x7.json": "duplicate",
+    "answers-cat-x7.json": "invalid-json",
+    "answers-dan-x7.json": "schema-version",
+    "answers-eve-x7.json": "invalid-fields",
+    "answers-fay-x7.json": "too-large",
+    "answers-gus-x7.json": "unknown-scenario",
+    "answers-hal-x7.json": "unknown-scenario",
+    "notes.json": "not-answers",
+}
+
+
+def answer(scenario_id: str, draft: str) -> dict[str, Any]:
+    """One entry of an exported-answers file."""
+    return {
+        "scenario_id": scenario_id,
+        "draft": draft,
+        "saved_at": "2026-11-26T11:00:00+00:00",
+        "checks": 1,
+        "report": None,
+    }
+
+
+def answers_file(
+    folder: Path,
+    learner_id: str,
+    answers: list[dict[str, Any]],
+    name: str | None = None,
+    exported_at: str = "2026-11-26T12:00:00+00:00",
+    **changes: Any,
+) -> Path:
+    """Write an exported-answers file (schema v1) with optional changes to its fields."""
+    document = {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "learner_id": learner_id,
+        "exported_at": exported_at,
+        "course_version": "0.1.0",
+        "answers": answers,
+        **changes,
+    }
+    path = folder / (name or f"answers-{learner_id}.json")
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def good_class(tmp_path: Path) -> Path:
+    """A folder of valid answers files only."""
+    folder = tmp_path / "good"
+    folder.mkdir()
+    answers_file(folder, "ana-x7", [answer(S1.id, S1.model_answer), answer(S2.id, XSS)])
+    answers_file(folder, "ben-x7", [answer(S1.id, S1.original), answer(S2.id, S2.model_answer)])
+    return folder
+
+
+@pytest.fixture
+def mixed_class(good_class: Path) -> Path:
+    """The good class plus one file of every kind of trouble, and a learner's progress folder."""
+    folder = good_class
+    # The same learner again, exported later ("(1)" is how a browser names a second download).
+    answers_file(
+        folder,
+        "ben-x7",
+        [answer(S1.id, BEN_NEW_DRAFT), answer(S2.id, S2.model_answer)],
+        name="answers-ben-x7 (1).json",
+        exported_at="2026-11-26T12:30:00+00:00",
+    )
+    (folder / "answers-cat-x7.json").write_text('{"schema": "outreach-coach/ans', encoding="utf-8")
+    answers_file(folder, "dan-x7", [answer(S1.id, "Hi")], schema_version=SCHEMA_VERSION + 1)
+    answers_file(folder, "eve-x7", [{"scenario_id": S1.id, "saved_at": "2026-11-26T11:00Z"}])
+    answers_file(folder, "fay-x7", [answer(S1.id, "x" * 1_100_000)])
+    answers_file(folder, "gus-x7", [answer(S1.id, S1.model_answer), answer("s99-nope", "Hi")])
+    answers_file(folder, "hal-x7", [answer("s98-gone", "Hello")])
+    (folder / "notes.json").write_text('{"todo": "collect answers"}', encoding="utf-8")
+    # A learner's whole progress folder, written by the course's own DraftStore.
+    store = DraftStore(folder / "ivy-laptop")
+    store.set_learner_id("ivy-x7")
+    store.save(S1.id, S1.model_answer)
+    store.save(S2.id, S2.original)
+    return folder
+
+
+def graded_pairs(frame: Any) -> dict[str, set[str]]:
+    """learner -> the scenarios that have rows in the frame."""
+    pairs: dict[str, set[str]] = {}
+    for learner, scenario in zip(frame["learner"], frame["scenario"], strict=True):
+        pairs.setdefault(learner, set()).add(scenario)
+    return pairs
+
+
+# --- loading and grading ---------------------------------------------------------------------
+
+
+def test_every_good_file_is_graded_and_every_bad_one_listed(mixed_class: Path) -> None:
+    accepted, rejected = load_submissions(mixed_class)
+    frame = grade_class(accepted)
+    assert graded_pairs(frame) == GRADED
+    assert len(frame) == 4 * sum(len(s) for s in GRADED.values())
+    assert {r.source: r.kind for r in rejected} == NOT_GRADED
+    assert all(r.reason for r in rejected)
+
+
+def test_reasons_say_what_is_wrong(mixed_class: Path) -> None:
+    _, rejected = load_submissions(mixed_class)
+    reasons = {r.source: r.reason for r in rejected}
+    assert "answers-ben-x7 (1).json" in reasons["answers-ben-x7.json"]
+    assert "newer" in reasons["answers-ben-x7.json"]
+    assert "not valid JSON" in reasons["answers-cat-x7.json"]
+    assert "schema_version 2" in reasons["answers-dan-x7.json"]
+    assert "'draft'" in reasons["answers-eve-x7.json"]
+    assert "1,000,000-byte limit" in reasons["answers-fay-x7.json"]
+    assert "'s99-nope'" in reasons["answers-gus-x7.json"]
+    assert "other 1 answer(s) were graded" in reasons["answers-gus-x7.json"]
+    assert "'s98-gone'" in reasons["answers-hal-x7.json"]
+
+
+def test_duplicate_learner_keeps_the_newest_export(mixed_class: Path) -> None:
+    accepted, _ = load_submissions(mixed_class)
+    ben = next(s for s in accepted if s.learner_id == "ben-x7")
+    assert ben.source == "answers-ben-x7 (1).json"
+    assert ben.answers[0].draft == BEN_NEW_DRAFT
+
+
+def test_progress_folder_becomes_one_learner(mixed_class: Path) -> None:
+    accepted, rejected = load_submissions(mixed_class / "ivy-laptop")
+    assert [(s.learner_id, s.source) for s in accepted] == [("ivy-x7", "./")]
+    assert {a.scenario_id for a in accepted[0].answers} == {S1.id, S2.id}
+    assert rejected == []
+
+
+def test_progress_folder_without_learner_file_is_named_after_the_folder(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "zoe-x7")
+    store.save(S1.id, S1.model_answer)
+    accepted, _ = load_submissions(tmp_path / "zoe-x7")
+    assert [s.learner_id for s in accepted] == ["zoe-x7"]
+
+
+def test_own_export_next_to_the_drafts_is_not_a_duplicate(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "progress")
+    store.set_learner_id("ivy-x7")
+    store.save(S1.id, S1.model_answer)
+    store.export()  # answers-ivy-x7.json beside the drafts it was made from
+    accepted, rejected = load_submissions(tmp_path / "progress")
+    assert [(s.learner_id, s.source) for s in accepted] == [("ivy-x7", "answers-ivy-x7.json")]
+    assert rejected == []
+
+
+def test_bad_save_files_in_a_progress_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "progress"
+    store = DraftStore(folder)
+    store.set_learner_id("ivy-x7")
+    store.save(S1.id, S1.model_answer)
+    unknown = {"scenario_id": "s99-nope", "text": "Hi", "saved_at": "2026-11-26T11:00:00+00:00"}
+    (folder / "s99-nope.json").write_text(json.dumps(unknown), encoding="utf-8")
+    broken = {"scenario_id": S2.id, "text": 5, "saved_at": "2026-11-26T11:00:00+00:00"}
+    (folder / f"{S2.id}.json").write_text(json.dumps(broken), encoding="utf-8")
+    accepted, rejected = load_submissions(folder)
+    assert [(s.learner_id, [a.scenario_id for a in s.answers]) for s in accepted] == [
+        ("ivy-x7", [S1.id])
+    ]
+    assert {(r.source, r.kind) for r in rejected} == {
+        ("s99-nope.json", "draft-scenario"),
+        (f"{S2.id}.json", "draft-fields"),
+    }
+    assert {r.learner_id for r in rejected} == {"ivy-x7"}
+
+
+def test_max_bytes_is_the_size_limit(good_class: Path) -> None:
+    accepted, rejected = load_submissions(good_class, max_bytes=200)
+    assert accepted == []
+    assert {r.kind for r in rejected} == {"too-large"}
+
+
+def test_identical_drafts_are_graded_once(good_class: Path, monkeypatch) -> None:
+    answers_file(good_class, "kim-x7", [answer(S1.id, S1.model_answer)])
+    calls = []
+    real = classreport.grade_draft
+    monkeypatch.setattr(classreport, "grade_draft", lambda *a: calls.append(a) or real(*a))
+    accepted, _ = load_submissions(good_class)
+    frame = grade_class(accepted, workers=1)
+    assert len(calls) == 4  # five answers, two of them the same S1 model answer
+    assert frame["learner"].nunique() == 3
+
+
+def test_a_grader_crash_on_one_draft_spares_the_rest(good_class: Path, monkeypatch) -> None:
+    real = classreport.grade
+
+    def fragile(text: str, **people: Any) -> Any:
+        if text == XSS:
+            raise RuntimeError("boom")
+        return real(text, **people)
+
+    monkeypatch.setattr(classreport, "grade", fragile)
+    accepted, _ = load_submissions(good_class)
+    errors: list = []
+    frame = grade_class(accepted, workers=1, errors=errors)
+    assert graded_pairs(frame) == {"ana-x7": {S1.id}, "ben-x7": {S1.id, S2.id}}
+    assert [(e.source, e.kind) for e in errors] == [("answers-ana-x7.json", "grader-error")]
+    assert "RuntimeError: boom" in errors[0].reason
+
+
+def test_worker_processes_give_the_same_table(mixed_class: Path) -> None:
+    accepted, _ = load_submissions(mixed_class)
+    one = grade_class(accepted, workers=1)
+    two = grade_class(accepted, workers=2)
+    columns = [c for c in FRAME_COLUMNS if c != "findings"]
+    assert one[columns].equals(two[columns])
+
+
+def test_frame_columns_and_values(good_class: Path) -> None:
+    frame = grade_class(load_submissions(good_class)[0])
+    assert list(frame.columns) == list(FRAME_COLUMNS)
+    assert set(frame["category"]) == {"personalization", "relevance", "mechanics", "etiquette"}
+    assert frame["score"].between(0, 100).all()
+    assert frame["scenario_score"].between(0, 100).all()
+    ana_s1 = frame[(frame["learner"] == "ana-x7") & (frame["scenario"] == S1.id)]
+    assert set(ana_s1["origin"]) == {"model-answer"}
+    for codes, findings in zip(frame["codes"], frame["findings"], strict=True):
+        assert codes.split() == sorted({f.code for f in findings})
+
+
+def test_progress_bar_stays_off_under_tests() -> None:
+    assert classreport._show_progress(None, 10_000) is False
+
+
+# --- the HTML report -------------------------------------------------------------------------
+
+
+def test_learner_text_is_escaped(mixed_class: Path) -> None:
+    (mixed_class / "<i>odd&.json").write_text("not json", encoding="utf-8")
+    accepted, rejected = load_submissions(mixed_class)
+    page = render_html(grade_class(accepted), rejected)
+    assert XSS not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<i>odd" not in page
+    assert "&lt;i&gt;odd&amp;.json" in page
+
+
+def test_html_is_self_contained_with_every_section(mixed_class: Path) -> None:
+    accepted, rejected = load_submissions(mixed_class)
+    page = render_html(grade_class(accepted), rejected, titles={S1.id: S1.title})
+    assert "<script" not in page
+    assert "<link" not in page
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert page.count("<svg") == 3  # per category, per scenario, score distribution
+    for anchor in ("categories", "scenarios", "findings", "scores", "gallery", "not-graded"):
+        assert f"id='{anchor}'" in page
+    assert "lessons/0" in page  # the most frequent findings name the lesson that teaches them
+    for source in NOT_GRADED:
+        assert source in page
+
+
+def test_empty_class_still_renders(tmp_path: Path) -> None:
+    frame = grade_class([])
+    page = render_html(frame, [])
+    assert "Every file was read and graded" in page
+
+
+# --- anonymizing -----------------------------------------------------------------------------
+
+
+def test_pseudonyms_are_stable_and_distinct() -> None:
+    assert pseudonym("ana-x7") == pseudonym("ana-x7") == "learner-1869f1e6"
+    assert pseudonym("ben-x7") != pseudonym("ana-x7")
+    assert re.fullmatch(r"learner-[0-9a-f]{8}", pseudonym("someone"))
+
+
+def test_anonymized_outputs_hold_no_learner_id(mixed_class: Path, tmp_path: Path) -> None:
+    html, table = tmp_path / "out" / "report.html", tmp_path / "out" / "report.csv"
+    code = main(
+        ["report", str(mixed_class), "--html", str(html), "--csv", str(table), "--anonymize"]
+    )
+    assert code == EXIT_REJECTED
+    for output in (html, table):
+        text = output.read_text(encoding="utf-8")
+        assert "-x7" not in text
+        assert "ivy-laptop" not in text
+        assert pseudonym("ana-x7") in text
+    with table.open(encoding="utf-8") as handle:
+        learners = {row["learner"] for row in csv.DictReader(handle)}
+    assert learners == {pseudonym(learner) for learner in GRADED}
+
+
+def test_anonymize_rewrites_file_names_in_the_list(mixed_class: Path) -> None:
+    accepted, rejected = load_submissions(mixed_class)
+    _, listed = anonymize(grade_class(accepted), rejected)
+    by_kind = {r.kind: r for r in listed}
+    ben = pseudonym("ben-x7")
+    assert by_kind["duplicate"].source == f"answers-{ben}.json"
+    assert f"answers-{ben} (1).json" in by_kind["duplicate"].reason  # still two distinct files
+    assert by_kind["invalid-json"].source == f"answers-{pseudonym('cat-x7')}.json"
+    assert by_kind["not-answers"].source.startswith("file-")
+    assert not any("-x7" in r.source or "-x7" in r.reason for r in listed)
+
+
+# --- CSV, feedback and the command -----------------------------------------------------------
+
+
+def test_csv_has_the_documented_columns(mixed_class: Path, tmp_path: Path) -> None:
+    table = tmp_path / "report.csv"
+    main(["report", str(mixed_class), "--csv", str(table)])
+    with table.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert len(rows) == 4 * sum(len(s) for s in GRADED.values())
+    assert {row["passed"] for row in rows} <= {"True", "False"}
+
+
+def test_feedback_file_per_learner(mixed_class: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "feedback"
+    main(["report", str(mixed_class), "--feedback-dir", str(folder), "--anonymize"])
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(f"feedback-{learner}.md" for learner in GRADED)
+    text = (folder / "feedback-gus-x7.md").read_text(encoding="utf-8")
+    assert S1.id in text
+    assert pseudonym("gus-x7") in text  # so the learner can find themselves in the report
+
+
+def test_exit_code_zero_when_every_file_is_graded(
+    good_class: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["report", str(good_class), "--html", str(tmp_path / "r.html")]) == 0
+    captured = capsys.readouterr()
+    assert "Graded 2 learners" in captured.out
+    assert captured.err == ""
+
+
+def test_exit_code_three_lists_each_file_on_stderr(
+    mixed_class: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["report", str(mixed_class)]) == EXIT_REJECTED == 3
+    err = capsys.readouterr().err
+    for source in NOT_GRADED:
+        assert f"not graded: {source}: " in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("make", ["missing", "empty", "no-json"])
+def test_exit_code_two_for_unusable_folders(
+    make: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "submissions"
+    if make != "missing":
+        folder.mkdir()
+    if make == "no-json":
+        (folder / "readme.txt").write_text("answers go here", encoding="utf-8")
+    assert main(["report", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert ("does not exist" if make == "missing" else "nothing to read") in err
+
+
+def test_bad_max_bytes_is_a_usage_error(good_class: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", str(good_class), "--max-bytes", "0"])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [("good_class", 0), ("mixed_class", 3)])
+def test_python_dash_m_exit_codes(
+    fixture: str, expected: int, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    folder = request.getfixturevalue(fixture)
+    html = tmp_path / "report.html"
+    done = _run_module("report", str(folder), "--html", str(html))
+    assert done.returncode == expected, done.stderr
+    assert "Traceback" not in done.stderr
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_python_dash_m_usage_error(tmp_path: Path) -> None:
+    done = _run_module("report", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+
+
+def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "outreach_coach", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
