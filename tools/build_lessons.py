@@ -64,8 +64,10 @@ def key_points(points: list[str]) -> nbformat.NotebookNode:
 
 RUN_ALL = md(
     """
-    > **How to use this page:** choose **Run → Run All Cells** from the menu, then read from the
-    > top. The grey code cells only load the course's tools: you never need to change them.
+    > **How to use this page:** in JupyterLab, choose **Run → Run All Cells** from the menu,
+    > then read from the top; the grey code cells only load the course's tools and you never
+    > need to change them. In the app view (Voilà) the page has already run: just read and use
+    > the widgets.
     """
 )
 
@@ -175,10 +177,11 @@ def start_here() -> list[nbformat.NotebookNode]:
             """
             ## How to use the notebooks
 
-            1. Open a notebook and choose **Run → Run All Cells** from the menu. Everything on
-               the page is then ready.
-            2. Read from top to bottom. The grey cells with code only load the course's tools;
-               you never have to edit them.
+            1. In JupyterLab, open a notebook and choose **Run → Run All Cells** from the menu.
+               Everything on the page is then ready. (In the app view, Voilà, the page has
+               already run and shows no code: skip this step.)
+            2. Read from top to bottom. In JupyterLab the grey cells with code only load the
+               course's tools; you never have to edit them.
             3. Use the widgets: sliders, tick boxes, drop-down lists, and buttons such as
                **Check** and **Check my rewrite**. Your answers are checked the moment you click.
             4. If a widget shows up as plain text (for example `VBox(...)`) or not at all, run all
@@ -200,7 +203,7 @@ def start_here() -> list[nbformat.NotebookNode]:
             """
         ),
         code("from outreach_coach.storage import default_progress_dir"),
-        code("default_progress_dir()"),
+        code('print(f"Your drafts are saved in: {default_progress_dir()}")'),
         md(
             """
             ## Starting over
@@ -225,7 +228,8 @@ def start_here() -> list[nbformat.NotebookNode]:
         ),
         key_points(
             [
-                "Run each notebook with **Run → Run All Cells**; the widgets do the rest.",
+                "In JupyterLab, run each notebook with **Run → Run All Cells**; in the app view it"
+                " has already run. The widgets do the rest.",
                 "Your drafts are saved in the `progress/` folder (or in `OUTREACH_COACH_PROGRESS`"
                 " if you set it); delete a file there to redo that exercise.",
                 "Lessons 1 to 6 build on each other; the exercises are for practice.",
