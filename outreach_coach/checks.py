@@ -413,7 +413,7 @@ def _tie(analysis: Analysis, offer_text: str) -> str | None:
         # Same topic of need (phishing ~ security awareness, hiring ~ recruiting): the lexicon
         # lists words that name a need, so even one of them on both sides ties the offer.
         for topic in sorted(offer_topics.keys() & need_topics.keys()):
-            return f"{label}, on {topic.replace('_', ' ')}"
+            return f"{label} (shared topic: {topic.replace('_', ' ')})"
         shared = shared_words(offer_words, content_words(source, exclude))
         if len(shared) >= needed:
             return f"{label} ({', '.join(sorted(shared))})"
