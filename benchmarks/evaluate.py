@@ -17,7 +17,9 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list each disagreement")
     args = parser.parse_args()
     print(f"{'set':28s}" + "".join(f"{c:>17s}" for c in CATEGORIES))
-    for name, items in (("evaluation.toml", course_set()), ("holdout.toml", holdout_set())):
+    sets = [("evaluation.toml", course_set())]
+    sets += [(name, holdout_set(name)) for name in ("holdout.toml", "holdout2.toml")]
+    for name, items in sets:
         results, misses = score(items)
         row = "".join(f"{results[c].balanced_accuracy:17.3f}" for c in CATEGORIES)
         print(f"{name + f' ({len(items)})':28s}{row}")

@@ -20,7 +20,8 @@ SIGN_OFF = re.compile(
     r"|thank you(?: again)?"
     r"|many thanks|sincerely|all the best|talk soon|take care|respectfully|with thanks"
     r"|yours(?: truly| sincerely)?|speak soon|with gratitude|gratefully"
-    r"|have a (?:great|good|nice) (?:day|week|weekend))\b[ \t,.!:;—–-]*(?P<rest>[^\n]*)$",
+    r"|xoxo|hugs|cordially|kindly|have a (?:great|good|nice) (?:day|week|weekend))\b"
+    r"[ \t,.!:;—–-]*(?P<rest>[^\n]*)$",
     re.IGNORECASE,
 )
 CONTACT_LINE = re.compile(
@@ -30,7 +31,12 @@ CONTACT_LINE = re.compile(
 )
 NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w'’.-]*")
 LEADING_MARKS = re.compile(r"^[ \t]*(?:[-–—~•*>]+[ \t]*)?")
+NAME_CONNECTORS = frozenset({"&", "and", "from", "at", "with", "of", "|", "-", "–", "—", "/"})
 TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
+GOES_BY = re.compile(
+    r"\b(?:call me|calls me|goes by|go by|known as|friends call me)[ \t]+"
+    r"[\"'“‘]?([A-Z][\w'’-]{1,20})"
+)
 POSTSCRIPT = re.compile(r"^[ \t]*p\.?[ \t]?s\.?(?:[ \t:,-]|$)", re.IGNORECASE)
 SUBJECT_LINE = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:", re.IGNORECASE)
 
@@ -113,7 +119,7 @@ class Analysis:
         """
         lines = self.content_lines
         body_end = len(self.head)
-        tail = lines[-6:]
+        tail = lines[1:][-6:]  # the opening line greets; it never signs off
         # Contact lines (phone, e-mail, web) and a P.S. sit below a signature: look above them.
         while tail and (CONTACT_LINE.match(tail[-1].text) or POSTSCRIPT.match(tail[-1].text)):
             body_end = tail[-1].start
@@ -157,8 +163,11 @@ class Analysis:
             name_tokens.append(token)
         if not name_tokens or len(name_tokens) > 4:
             return None
-        # "Priya Raman, Coldwise Sensors" is a name followed by a company: keep the name.
-        if len(name_tokens) < len(tokens) and "," not in stripped and "|" not in stripped:
+        # "Priya Raman, Coldwise Sensors", "Rebecca & the Stein team", "Ana from Fibra": a name
+        # followed by a company or team; anything else after the capitals is a sentence.
+        rest = tokens[len(name_tokens)] if len(name_tokens) < len(tokens) else ""
+        joined = "," in stripped or "|" in stripped or fold(rest) in NAME_CONNECTORS
+        if rest and not joined:
             return None
         return " ".join(name_tokens[:3])
 
@@ -227,12 +236,24 @@ class Analysis:
         fields = [person.headline, person.industry, person.recent_activity, person.about]
         return content_stems(" ".join([*fields, *person.interests]))
 
+    @cached_property
+    def recipient_nicknames(self) -> frozenset[str]:
+        """Names the profile says they go by ("Most people call me Bia")."""
+        found = GOES_BY.findall(f"{self.recipient.about} {self.recipient.headline}")
+        return frozenset(fold(name) for name in found)
+
+    def names_recipient(self, word: str) -> bool:
+        """True when a word is the recipient's first name, a short form, or a name they go by."""
+        return is_short_form(word, self.recipient.first_name) or (
+            fold(word) in self.recipient_nicknames
+        )
+
     def second_person(self, sentence: str) -> bool:
         """True when a sentence speaks to the reader (you, your) or names them."""
         folded = fold(sentence)
         if re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", folded):
             return True
-        return any(is_short_form(span.text, self.recipient.first_name) for span in words(sentence))
+        return any(self.names_recipient(span.text) for span in words(sentence))
 
 
 def signature_matches(signed: str, sender: Sender) -> bool:

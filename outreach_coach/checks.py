@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 from itertools import islice
 
 from . import data
-from .analysis import Analysis, is_short_form, signature_matches
+from .analysis import Analysis, signature_matches
 from .report import Finding
 from .rules import GREETING, RULES_BY_CODE, Rule
 from .text import (
@@ -18,6 +18,7 @@ from .text import (
     fold,
     generic_stems,
     phrase_stems,
+    sentences,
     shared_words,
     stem,
     words,
@@ -153,14 +154,14 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         yield finding(analysis, "PERS001")
         return
     window = opening.text[:200]
-    first_sentence = window.split(". ")[0].rstrip()
+    first_sentence = sentences(window)[0].text
     surname = recipient.name.split()[-1] if len(recipient.name.split()) > 1 else ""
     tokens = list(words(first_sentence if len(window) == 200 else window))
     greeted = bool(GREETING_START.match(window))
     for index, span in enumerate(tokens):
         # A lowercase name counts after a greeting word ("hey rafael"): that is a mechanics slip.
         capitalised = span.text[:1].isupper() or (greeted and index <= 2)
-        if capitalised and is_short_form(span.text, recipient.first_name):
+        if capitalised and analysis.names_recipient(span.text):
             return
         titled = index > 0 and fold(tokens[index - 1].text) in {"mr", "mrs", "ms", "mx", "dr"}
         if surname and titled and fold(span.text) == fold(surname):
@@ -175,11 +176,16 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _company_names(company: str) -> list[str]:
-    base = COMPANY_SUFFIXES.sub("", company.strip())
+    """How a message may name a company: in full, without "Inc." or "Co.", or by its first
+    distinctive words ("The Loom" for The Loom Coworking, "Brightline" for Brightline Foods)."""
+    base = COMPANY_SUFFIXES.sub("", company.strip()).rstrip(".,")
     names = [base] if base else []
-    first = base.split()[0] if base.split() else ""
-    if first and len(first) >= 4 and first != base and fold(first) not in data.lexicon()["generic"]:
-        names.append(first)
+    parts = base.split()
+    lead = 1 if parts and fold(parts[0]) == "the" else 0
+    if len(parts) > lead + 1:
+        first = parts[lead]
+        if len(first) >= 4 and fold(first) not in data.lexicon()["generic"]:
+            names.append(" ".join(parts[: lead + 1]))
     return names
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from . import data
@@ -59,9 +58,9 @@ def course_set() -> list[Labelled]:
     ]
 
 
-def holdout_set(path: Path | None = None) -> list[Labelled]:
-    """The held-out set: people and messages written blind, each item self-contained."""
-    path = path or data.data_dir() / "holdout.toml"
+def holdout_set(name: str = "holdout.toml") -> list[Labelled]:
+    """A held-out set in data/: people and messages written blind, each item self-contained."""
+    path = data.data_dir() / name
     with path.open("rb") as handle:
         items = tomllib.load(handle)["item"]
     return [

@@ -326,7 +326,12 @@ RULES: tuple[Rule, ...] = (
             r"\bwe(?:'re| are) (?:a |an )?(?:legit|legitimate|real(?! estate)|reputable|honest)\b",
             r"\bI (?:promise|swear|assure you)(?: that)? (?:it|this)(?: is|'s)? ?"
             r"(?:isn'?t|is not|not)\b",
-            r"\b(?:look|take a look) at it again\b",
+            r"\b(?:look|take a look) at (?:it|this|our \w{1,20}|the \w{1,20}) again\b",
+            r"\b(?:message|note|email|offer|it|this|that) (?:is|was) not (?:a )?(?:spam|junk)\b",
+            r"\b(?:our company|we|it|this)(?: is|'s| are|'re) (?:100% |totally |completely )?"
+            r"(?:legit|legitimate)\b",
+            r"\b(?:please|kindly) reconsider\b",
+            r"\bif (?:you|u) (?:don'?t|dont|do not) believe (?:me|us)\b",
             r"\byou(?:'re| are) (?:overreacting|wrong)\b",
         ),
     ),

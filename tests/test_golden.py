@@ -39,7 +39,7 @@ def test_defensive_reply_exact_findings() -> None:
     assert sorted(flagged(reply, MARIA, GARY), key=str) == sorted(
         [
             ("PERS003", None),
-            ("PERS001", "sorry but its not spam i dont do spam"),
+            ("PERS001", "sorry but its not spam i dont do spam ."),
             ("REL001", None),
             ("REL006", None),
             ("MECH001", "sorry"),

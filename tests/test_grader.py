@@ -236,3 +236,21 @@ def test_paraphrased_need_counts_for_relevance() -> None:
     )
     report = grade(text, recipient=daniel)
     assert report.categories["relevance"].passed, report.summary()
+
+
+def test_a_name_the_profile_says_they_go_by_counts() -> None:
+    bia = {**MARIA, "name": "Beatriz Nascimento", "about": "Most people call me Bia."}
+    report = grade(GOOD_TO_MARIA.replace("Hi Maria,", "Hey Bia,"), recipient=bia)
+    assert "PERS002" not in report.codes and "PERS001" not in report.codes
+
+
+def test_company_named_by_its_first_words_is_a_detail() -> None:
+    loom = {
+        **MARIA,
+        "company": "The Loom Coworking",
+        "recent_activity": "Hosting a monthly founders' breakfast.",
+        "interests": ["member events"],
+        "about": "",
+    }
+    text = "Hi Maria,\n\nGreat to see The Loom growing. We sell standing desks.\n\nBest,\nPriya"
+    assert "PERS100" in {f.code for f in grade(text, recipient=loom).findings}

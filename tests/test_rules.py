@@ -21,7 +21,12 @@ def swap(old: str, new: str) -> str:
 CASES: dict[str, tuple[list[str], list[str]]] = {
     "PERS001": (
         [swap("Hi Maria,", "Hello,"), swap("Hi Maria,", "Hi there,")],
-        [GOOD, swap("Hi Maria,", "Maria, good morning."), swap("Hi Maria,", "Dear Ms. Lopez,")],
+        [
+            GOOD,
+            swap("Hi Maria,", "Maria, good morning."),
+            swap("Hi Maria,", "Dear Ms. Lopez,"),
+            swap("Hi Maria,\n\nCongratulations", "Ms. Lopez, congratulations"),
+        ],
     ),
     "PERS002": (
         [swap("Hi Maria,", "Hi Sarah,"), swap("Hi Maria,", "Dear Mr. Collins,")],
@@ -189,8 +194,17 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [GOOD],
     ),
     "ETIQ001": (
-        [swap("Best,\nPriya", "Best,\nBob Harlan"), swap("Best,\nPriya", "Cheers, Anna")],
-        [GOOD, swap("Best,\nPriya", "Best,\nPriya Raman"), swap("Best,\nPriya", "— Priya")],
+        [
+            swap("Best,\nPriya", "Best,\nBob Harlan"),
+            swap("Best,\nPriya", "Cheers, Anna"),
+            swap("Best,\nPriya", "xoxo\nRebecca & the Stein Studios team"),
+        ],
+        [
+            GOOD,
+            swap("Best,\nPriya", "Best,\nPriya Raman"),
+            swap("Best,\nPriya", "— Priya"),
+            swap("Best,\nPriya", "Priya & the Coldwise team"),
+        ],
     ),
     "ETIQ002": (
         [swap("\n\nBest,\nPriya", "")],
@@ -203,6 +217,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Sorry but I don't do spam.",
             swap("Best,", "It may look like spam, but I promise it isn't.\n\nBest,"),
             swap("Best,", "We're a legitimate, family-owned business.\n\nBest,"),
+            swap("Best,", "Our message is not spam. Kindly reconsider.\n\nBest,"),
+            swap("Best,", "Our company is 100% legit, ask anyone.\n\nBest,"),
         ],
         [
             GOOD,
