@@ -8,7 +8,7 @@ piece of learner or data text that goes into HTML is escaped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any, TypeVar
@@ -77,34 +77,31 @@ def run_guarded(owner: Any, action: Callable[..., T], *args: Any) -> T | None:
 # --- looking things up -------------------------------------------------------------------------
 
 
+def _by_id(table: Mapping[str, T], key: str, kind: str) -> T:
+    if key not in table:
+        raise KeyError(f"no {kind} with id {key!r}; known ids: {', '.join(sorted(table))}")
+    return table[key]
+
+
 def recipient_of(recipient: str | Recipient) -> Recipient:
     """A recipient profile from its id (or the profile itself)."""
     if isinstance(recipient, Recipient):
         return recipient
-    table = data.recipients()
-    if recipient not in table:
-        raise KeyError(f"no recipient with id {recipient!r}; known ids: {', '.join(sorted(table))}")
-    return table[recipient]
+    return _by_id(data.recipients(), recipient, "recipient")
 
 
 def sender_of(sender: str | Sender) -> Sender:
     """A sender from its id (or the sender itself)."""
     if isinstance(sender, Sender):
         return sender
-    table = data.senders()
-    if sender not in table:
-        raise KeyError(f"no sender with id {sender!r}; known ids: {', '.join(sorted(table))}")
-    return table[sender]
+    return _by_id(data.senders(), sender, "sender")
 
 
 def message_of(message: str | ExampleMessage) -> ExampleMessage:
     """An example message from messages.toml by id (or the message itself)."""
     if isinstance(message, ExampleMessage):
         return message
-    table = data.messages()
-    if message not in table:
-        raise KeyError(f"no example message with id {message!r}; known: {', '.join(table)}")
-    return table[message]
+    return _by_id(data.messages(), message, "example message")
 
 
 def first_message_of_kind(kind: str) -> ExampleMessage:

@@ -12,15 +12,8 @@ import outreach_coach
 from outreach_coach import grade
 from outreach_coach.export import SCHEMA, SCHEMA_VERSION, AnswersError, read_answers
 from outreach_coach.storage import DraftStore
+from tests.people import MARIA as PROFILE
 
-PROFILE = {
-    "name": "Maria Lopez",
-    "headline": "Head of Operations at Brightline Foods",
-    "company": "Brightline Foods",
-    "industry": "Food & Beverage",
-    "interests": ["cold-chain logistics"],
-    "recent_activity": "Posted about cutting spoilage in refrigerated trucks.",
-}
 TEXT = (
     "Hi Maria,\n\nI read your post about cutting spoilage in refrigerated trucks. Our sensors "
     "flag warm trailers before the food spoils; would a two-page case study help your team?\n\n"

@@ -22,15 +22,8 @@ from outreach_coach.storage import (
     check_learner_id,
     default_progress_dir,
 )
+from tests.people import MARIA as PROFILE
 
-PROFILE = {
-    "name": "Maria Lopez",
-    "headline": "Head of Operations at Brightline Foods",
-    "company": "Brightline Foods",
-    "industry": "Food & Beverage",
-    "interests": ["cold-chain logistics"],
-    "recent_activity": "Posted about cutting spoilage in refrigerated trucks.",
-}
 GOOD_TEXT = (
     "Hi Maria,\n\nI read your post about cutting spoilage in refrigerated trucks. We help food "
     "companies track cold-chain temperatures on every delivery, and a short guide we wrote on "
