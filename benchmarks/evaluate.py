@@ -18,7 +18,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'set':28s}" + "".join(f"{c:>17s}" for c in CATEGORIES))
     sets = [("evaluation.toml", course_set())]
-    sets += [(name, holdout_set(name)) for name in ("holdout.toml", "holdout2.toml")]
+    sets += [(name, holdout_set(name)) for name in ("holdout.toml", "holdout2.toml", "holdout3.toml")]
     for name, items in sets:
         results, misses = score(items)
         row = "".join(f"{results[c].balanced_accuracy:17.3f}" for c in CATEGORIES)

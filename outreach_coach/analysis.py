@@ -31,6 +31,7 @@ CONTACT_LINE = re.compile(
 )
 NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w'’.-]*")
 LEADING_MARKS = re.compile(r"^[ \t]*(?:[-–—~•*>]+[ \t]*)?")
+TRAILING_PHONE = re.compile(r"[ \t,|–—-]*[+(\d][\d ()./-]{6,}\d$")
 NAME_CONNECTORS = frozenset({"&", "and", "from", "at", "with", "of", "|", "-", "–", "—", "/"})
 TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
 GOES_BY = re.compile(
@@ -153,6 +154,7 @@ class Analysis:
     def _name_in(self, line: str) -> str | None:
         """The name on a signature line, or None when the line does not look like a name."""
         stripped = LEADING_MARKS.sub("", line).strip().rstrip(",.")
+        stripped = TRAILING_PHONE.sub("", stripped).strip()  # "Shane 087 555 0123"
         if not stripped or len(stripped) > 40:
             return None
         tokens = stripped.replace(",", " ").split()

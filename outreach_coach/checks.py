@@ -16,7 +16,7 @@ from .text import (
     content_stems,
     content_words,
     fold,
-    generic_stems,
+    generic_words,
     phrase_stems,
     sentences,
     shared_words,
@@ -189,6 +189,14 @@ def _company_names(company: str) -> list[str]:
     return names
 
 
+@data.derived_from_data
+@lru_cache(maxsize=1024)
+def company_pattern(company: str) -> re.Pattern[str] | None:
+    """A pattern for the ways a message may name this company, or None for an empty name."""
+    names = "|".join(re.escape(name) for name in _company_names(company))
+    return re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE) if names else None
+
+
 def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     """Each body sentence that uses a concrete detail of the profile, and which detail."""
     recipient = analysis.recipient
@@ -198,16 +206,11 @@ def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     role = re.split(r"\s+(?:at|@)\s+|\s*[|,]\s*|\s+[–—-]\s+", recipient.headline)
     headline_stems = content_stems(" ".join(role), exclude)
     interests = [(phrase, set(content_stems(phrase, exclude))) for phrase in recipient.interests]
-    companies = [
-        re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
-        for name in _company_names(recipient.company)
-    ]
+    company = company_pattern(recipient.company)
     for sentence in analysis.body_sentences:
         text = sentence.text
-        for pattern in companies:
-            if pattern.search(text):
-                yield sentence, f"their company, {recipient.company}"
-                break
+        if company and company.search(text):
+            yield sentence, f"their company, {recipient.company}"
         stems = content_stems(text, exclude)
         speaks_to_them = analysis.second_person(text)
         cue = bool(ACTIVITY_CUES.search(text))
@@ -256,7 +259,8 @@ OFFER_VERBS = re.compile(
     r"bring|plan\w*|sourc\w*|recruit\w*|find|prepar\w*|develop\w*|writ\w*|translat\w*|insur\w*|"
     r"ship\w*|haul\w*|test\w*|print\w*|mail\w*|plac\w*|staff\w*|match\w*|inspect\w*|maintain\w*|repair\w*|run|runs|make|makes|do|does|"
     r"focus\w*|serve|serving|assist\w*|guide|map|track\w*|monitor\w*|prevent\w*|protect\w*|"
-    r"streamlin\w*|improv\w*|boost\w*|increas\w*|lower\w*|optimi[sz]\w*|implement\w*|"
+    r"look after|looks after|take care of|servic\w*|streamlin\w*|improv\w*|boost\w*|"
+    r"increas\w*|lower\w*|optimi[sz]\w*|implement\w*|"
     r"integrat\w*|migrat\w*|connect\w*|introduc\w*|outsourc\w*|equip\w*|lend\w*|financ\w*)\b",
     re.IGNORECASE,
 )
@@ -301,7 +305,7 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ..
             if len(stems) == 1 and entry.isupper():
                 # Acronyms match only in capitals: ATS must not match the word "at".
                 singles.setdefault(entry, set()).add(topic)
-            elif len(stems) == 1 and stems[0] not in generic_stems():
+            elif len(stems) == 1 and fold(entry) not in generic_words():
                 singles.setdefault(stems[0], set()).add(topic)
             elif len(stems) > 1:
                 phrases.append((" ".join(stems), topic))
@@ -313,14 +317,15 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ..
 def topic_terms(text: str) -> dict[str, frozenset[str]]:
     """The topics of the lexicon that a text touches, each with the terms that touched it."""
     singles, phrases = _topic_index()
-    spans = list(words(text))
-    sequence = [stem(span.text) for span in spans]
+    # "screen-reader" is also "screen reader": hyphenated words count by their parts too.
+    parts = [part for span in words(text) for part in _with_parts(span.text)]
+    sequence = [stem(part) for part in parts]
     found: dict[str, set[str]] = {}
-    for span, token in zip(spans, sequence, strict=True):
+    for part, token in zip(parts, sequence, strict=True):
         for topic in singles.get(token, frozenset()):
             found.setdefault(topic, set()).add(token)
-        if span.text.isupper():
-            for topic in singles.get(span.text, frozenset()):
+        if part.isupper():
+            for topic in singles.get(part, frozenset()):
                 found.setdefault(topic, set()).add(token)
     if phrases:
         joined = " " + " ".join(sequence) + " "
@@ -328,6 +333,10 @@ def topic_terms(text: str) -> dict[str, frozenset[str]]:
             if f" {phrase} " in joined:
                 found.setdefault(topic, set()).add(phrase)
     return {topic: frozenset(terms) for topic, terms in found.items()}
+
+
+def _with_parts(word: str) -> list[str]:
+    return [word, *word.split("-")] if "-" in word else [word]
 
 
 def topics_in(text: str) -> set[str]:
@@ -352,8 +361,7 @@ def offer_passages(analysis: Analysis) -> list[str]:
         # Words that name what the sender sells and the reader does not already talk about.
         own_words = content_stems(" ".join(analysis.sender.offers)) - profile_words
         own_words -= content_stems(analysis.sender.company)  # "Ledgerly Bookkeeping" is a name
-        names = "|".join(re.escape(n) for n in _company_names(analysis.sender.company))
-        company = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE) if names else None
+        company = company_pattern(analysis.sender.company)
     defensive = RULES_BY_CODE["ETIQ003"].compiled
     passages = []
     for sentence in analysis.body_sentences:
@@ -446,11 +454,12 @@ def offer(analysis: Analysis) -> Iterator[Finding]:
             cleaned = pattern.sub(" ", cleaned)
         if content_stems(cleaned, analysis.recipient_name_stems | OFFER_NOUNS):
             concrete.append(cleaned)
-    for clause in concrete:
-        need = _tie(analysis, clause)
-        if need:
-            yield finding(analysis, "REL100", need=need)
-            return
+    # All that the message offers or asks, together: "we plant wildflower meadows" and "I could
+    # walk the plot with you" tie to "natural burials on a meadow plot" only as one offer.
+    need = _tie(analysis, " ".join(concrete)) if concrete else None
+    if need:
+        yield finding(analysis, "REL100", need=need)
+        return
     if vague:
         yield finding(analysis, "REL002", vague[0].start(), vague[0].end())
     if concrete:

@@ -21,7 +21,10 @@ GREETING = r"(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))"
 GROUP = (
     r"(?:all|everyone|everybody|folks|team|friends|connections?|network|colleagues|guys|people"
     r"|y'?all|valued (?:customers?|clients?|partners?|connections?|members?)"
-    r"|linkedin (?:friends|members|connections?))"
+    r"|linkedin (?:friends|members|connections?)"
+    # "Hello Tattoo Studio Owners," "Dear fellow founders:" a role in the plural is a crowd.
+    r"|(?:[A-Za-z]+[ \t]+){0,3}(?:owners|managers|leaders|professionals|founders|directors"
+    r"|members|partners|recruiters|marketers|teams|executives|entrepreneurs)(?=[ \t]*[,:!]))"
 )
 
 
@@ -323,7 +326,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:it|this|that) (?:isn'?t|wasn'?t|isnt|wasnt|aint|ain'?t) (?:a )?(?:spam|junk)",
             r"\b(?:I|we) (?:don'?t|do not|dont|never) (?:do |send )?(?:spam|junk)\b",
             r"\b(?:we|I)(?:'re| are| am|'m) (?:not|no) (?:a )?spammers?\b",
-            r"\bwe(?:'re| are) (?:a |an )?(?:legit|legitimate|real(?! estate)|reputable|honest)\b",
+            r"\bnot (?:a )?spammers?\b",
+            r"\bwe(?:'re| are) (?:a |an )?(?:legit|legitimate|real(?! estate)|reputable|honest"
+            r"|genuine)\b",
             r"\bI (?:promise|swear|assure you)(?: that)? (?:it|this)(?: is|'s)? ?"
             r"(?:isn'?t|is not|not)\b",
             r"\b(?:look|take a look) at (?:it|this|our \w{1,20}|the \w{1,20}) again\b",
@@ -355,6 +360,8 @@ RULES: tuple[Rule, ...] = (
             r"\beveryone (?:on|in) (?:this|the|my) (?:list|thread|email|message|group)\b",
             r"\b(?:this|my|our) (?:mailing|distribution|contact) list\b",
             r"\bsending this (?:note |message )?to (?:all|everyone|several|many)\b",
+            r"\+[ \t]*\d{1,5}[ \t]+others?\b",
+            r"^[ \t]*(?:to|cc|bcc)[ \t]*:[^\n,]*,[^\n,]*,",
             r"\bto whom it may concern\b",
             r",[ \t]*(?:everyone|everybody|folks|guys|y'?all)[ \t]*[!.?]",
             r"(?:^|[.!?][ \t]+)(?:and[ \t]+)?(?:everyone|everybody|folks|guys|y'?all)[ \t]*,",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -53,10 +53,20 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(folded)
 
 
-def words(text: str) -> Iterator[Span]:
+CACHED_TEXT_LENGTH = 4000
+
+
+def words(text: str) -> tuple[Span, ...]:
     """Every word in the text, with offsets."""
-    for match in WORD.finditer(text):
-        yield Span(match.start(), match.end(), match.group())
+    # Every check reads the same message and sentences: remember them, but not huge pastes.
+    return _cached_words(text) if len(text) <= CACHED_TEXT_LENGTH else _words(text)
+
+
+def _words(text: str) -> tuple[Span, ...]:
+    return tuple(Span(m.start(), m.end(), m.group()) for m in WORD.finditer(text))
+
+
+_cached_words = lru_cache(maxsize=4096)(_words)
 
 
 def sentences(text: str, offset: int = 0) -> list[Span]:
@@ -84,12 +94,19 @@ def _append_sentence(pieces: list[Span], text: str, start: int, end: int, offset
     pieces.append(Span(offset + begin, offset + begin + len(stripped), stripped))
 
 
+INFLECTIONS = ("", "s", "es", "ed", "d", "ing")
+
+
 @data.derived_from_data
 @cache
-def generic_stems() -> frozenset[str]:
-    """Stems of stopwords and of words too common in business writing to prove a connection."""
-    listed = [*data.lexicon()["stopwords"], *data.lexicon()["generic"]]
-    return frozenset(stem(w) for w in listed) | frozenset(fold(w) for w in listed)
+def generic_words() -> frozenset[str]:
+    """Stopwords and words too common in business writing to prove a connection, with their
+    plain inflections. Listed as words, not stems: the stem of "officer" would also drop
+    "office", and the stem of "product" would drop "production"."""
+    listed = [fold(w) for w in (*data.lexicon()["stopwords"], *data.lexicon()["generic"])]
+    return frozenset(word + ending for word in listed for ending in INFLECTIONS) | frozenset(
+        word[:-1] for word in listed if word.endswith("s") and len(word) > 3
+    )
 
 
 def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
@@ -101,29 +118,28 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
 @lru_cache(maxsize=16384)
 def _content_stems(text: str) -> frozenset[str]:
     # Profiles and sentences are graded again and again: each text is read once.
-    excluded = generic_stems()
+    generic = generic_words()
     result = set()
     for span in words(text):
         token = span.text
         if len(token) < 2 and not token.isdigit():
             continue
-        stemmed = stem(token)
-        if stemmed not in excluded and fold(token) not in excluded:
-            result.add(stemmed)
+        if fold(token).removesuffix("'s") not in generic:
+            result.add(stem(token))
     return frozenset(result)
 
 
 def content_words(text: str, exclude: Iterable[str] = ()) -> set[str]:
     """The folded words of text that can carry a topic, hyphenated words also in their parts."""
-    excluded = generic_stems() | set(exclude)
+    generic, excluded = generic_words(), set(exclude)
     result = set()
     for span in words(text):
         parts = [span.text, *span.text.split("-")] if "-" in span.text else [span.text]
         for token in parts:
-            if len(token) < 2 and not token.isdigit():
-                continue
+            if len(token) < 2 or not token[0].isalpha():
+                continue  # a shared number ("20-minute" call, "by 20%") names no need
             folded = fold(token).removesuffix("'s")
-            if stem(token) not in excluded and folded not in excluded:
+            if folded not in generic and stem(token) not in excluded:
                 result.add(folded)
     return result
 

@@ -51,6 +51,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Hi Maria,", "Hi all,"),
             swap("Hi Maria,", "Dear Sir/Madam,"),
             swap("Hi Maria,", "To whom it may concern,"),
+            swap("Hi Maria,", "Hello Fresh Food Distribution Owners,"),
         ],
         [GOOD, swap("Hi Maria,", "Hi Maria, all the best to you,")],
     ),
@@ -198,6 +199,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Best,\nPriya", "Best,\nBob Harlan"),
             swap("Best,\nPriya", "Cheers, Anna"),
             swap("Best,\nPriya", "xoxo\nRebecca & the Stein Studios team"),
+            swap("Best,\nPriya", "Shane 087 555 0123"),
         ],
         [
             GOOD,
@@ -219,6 +221,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Best,", "We're a legitimate, family-owned business.\n\nBest,"),
             swap("Best,", "Our message is not spam. Kindly reconsider.\n\nBest,"),
             swap("Best,", "Our company is 100% legit, ask anyone.\n\nBest,"),
+            swap("Best,", "We are a genuine company, not spammers.\n\nBest,"),
         ],
         [
             GOOD,
@@ -238,6 +241,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [
             swap("Hi Maria,", "Hi everyone,"),
             swap("Best,", "I am sending this to everyone on my list.\n\nBest,"),
+            "To: Maria Lopez, Ana Souza, Tomas Wrobel, +47 others\n\n" + GOOD,
         ],
         [GOOD],
     ),
