@@ -10,6 +10,8 @@ import argparse
 from outreach_coach import CATEGORIES
 from outreach_coach.evaluation import course_set, holdout_set, score
 
+HELD_OUT = ("holdout.toml", "holdout2.toml", "holdout3.toml")
+
 
 def main() -> None:
     """Score both labelled sets and print one row per set."""
@@ -18,7 +20,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'set':28s}" + "".join(f"{c:>17s}" for c in CATEGORIES))
     sets = [("evaluation.toml", course_set())]
-    sets += [(name, holdout_set(name)) for name in ("holdout.toml", "holdout2.toml", "holdout3.toml")]
+    sets += [(name, holdout_set(name)) for name in HELD_OUT]
     for name, items in sets:
         results, misses = score(items)
         row = "".join(f"{results[c].balanced_accuracy:17.3f}" for c in CATEGORIES)
