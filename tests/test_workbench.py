@@ -35,9 +35,10 @@ def store(tmp_path) -> DraftStore:
     return DraftStore(root=tmp_path)
 
 
-@pytest.fixture
-def scenario():
-    return data.scenarios()[exercise_ids()[0]]
+@pytest.fixture(params=list(data.scenarios()))
+def scenario(request):
+    """Every scenario's workbench, the lessons' short rewrites as well as the exercises."""
+    return data.scenarios()[request.param]
 
 
 @pytest.fixture
