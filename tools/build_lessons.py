@@ -1,25 +1,21 @@
 """Write the lesson notebooks in lessons/ from this script, so they can be reviewed as Python.
 
-    python tools/build_lessons.py               # write lessons/*.ipynb and their reference outputs
-    python tools/build_lessons.py --no-execute  # write them without running anything
-    python tools/build_lessons.py --check       # exit 1, naming the files, if lessons/ is stale
+    python tools/build_lessons.py          # write lessons/*.ipynb
+    python tools/build_lessons.py --check  # exit 1, naming the files, if lessons/ is stale
 
 Learners never see this file: they read the notebooks. Each notebook opens with an estimated
-time and objectives and ends with key points; code cells only import or make one call. Cells
-tagged nbval-check-output keep a reference output and the execution count 1 (nbval compares
-only cells that were run; the "keep_output" metadata tells nbstripout to leave the output, and
-nbstripout needs --keep-count to leave the count); every other cell is saved without outputs or
-execution counts. Cell ids are derived from positions, so rebuilding gives identical bytes.
+time and objectives and ends with key points; code cells only import or make one call. Every
+cell is saved without outputs or execution counts (what the lessons print is checked by
+tests/test_lessons.py, which runs them). Cell ids are derived from positions, so rebuilding
+gives identical bytes.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from textwrap import dedent
 
@@ -28,7 +24,6 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 EXERCISES = ROOT / "exercises"
-CHECK_TAG = "nbval-check-output"
 METADATA = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
@@ -40,13 +35,9 @@ def md(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_markdown_cell(dedent(text).strip())
 
 
-def code(source: str, *, check: bool = False) -> nbformat.NotebookNode:
-    """A code cell; check=True tags it for nbval and keeps its reference output."""
-    cell = nbformat.v4.new_code_cell(dedent(source).strip())
-    if check:
-        cell.metadata["tags"] = [CHECK_TAG]
-        cell.metadata["keep_output"] = True
-    return cell
+def code(source: str) -> nbformat.NotebookNode:
+    """A code cell, saved without outputs."""
+    return nbformat.v4.new_code_cell(dedent(source).strip())
 
 
 def header(title: str, minutes: int, objectives: list[str]) -> nbformat.NotebookNode:
@@ -345,7 +336,7 @@ def reply_all_storm() -> list[nbformat.NotebookNode]:
             from outreach_coach.simulator import StormSimulator, show_storm_table, storm_report
             """
         ),
-        code("print(storm_report(150, 0.2, 60))", check=True),
+        code("print(storm_report(150, 0.2, 60))"),
         md(
             """
             ## Try the simulator
@@ -744,7 +735,7 @@ def professional_writing() -> list[nbformat.NotebookNode]:
             from outreach_coach.workbench import Workbench
             """
         ),
-        code("print(pair_length_notes())", check=True),
+        code("print(pair_length_notes())"),
         md(
             """
             ## Before and after
@@ -887,37 +878,6 @@ def build(name: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def is_checked(cell: nbformat.NotebookNode) -> bool:
-    """True for a cell whose output nbval compares."""
-    return CHECK_TAG in cell.get("metadata", {}).get("tags", [])
-
-
-def fill_reference_outputs(notebook: nbformat.NotebookNode) -> None:
-    """Run the notebook and keep the outputs of the checked cells only."""
-    from nbclient import NotebookClient
-
-    if not any(is_checked(cell) for cell in notebook.cells):
-        return
-    run = copy.deepcopy(notebook)
-    with tempfile.TemporaryDirectory(prefix="oc-build-") as progress:
-        # Drafts made while running go to a throwaway folder; plots need no display.
-        os.environ["OUTREACH_COACH_PROGRESS"] = progress
-        os.environ["MPLBACKEND"] = "Agg"
-        NotebookClient(
-            run, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(LESSONS)}}
-        ).execute()
-    for built, ran in zip(notebook.cells, run.cells, strict=True):
-        if built.cell_type == "code" and is_checked(built):
-            outputs = copy.deepcopy(ran.outputs)
-            for output in outputs:
-                if "execution_count" in output:
-                    output["execution_count"] = None
-            built.outputs = outputs
-            # nbval only compares a cell that was run, which it reads off the execution count;
-            # these few cells keep one (always 1), every other cell has none.
-            built.execution_count = 1
-
-
 def serialise(notebook: nbformat.NotebookNode) -> str:
     """The notebook as JSON text, the way Jupyter writes it."""
     return nbformat.writes(notebook) + "\n"
@@ -932,7 +892,6 @@ def main(argv: list[str] | None = None) -> int:
     """Write (or check) every lesson notebook."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale notebooks")
-    parser.add_argument("--no-execute", action="store_true", help="skip reference outputs")
     parser.add_argument("names", nargs="*", help="lesson file names (default: all)")
     args = parser.parse_args(argv)
     names = args.names or list(LESSONS_BUILT)
@@ -945,8 +904,6 @@ def main(argv: list[str] | None = None) -> int:
             if current is None or sources(current) != sources(notebook):
                 stale.append(name)
             continue
-        if not args.no_execute:
-            fill_reference_outputs(notebook)
         LESSONS.mkdir(exist_ok=True)
         path.write_text(serialise(notebook), encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
