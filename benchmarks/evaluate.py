@@ -10,7 +10,7 @@ import argparse
 from outreach_coach import CATEGORIES
 from outreach_coach.evaluation import course_set, holdout_set, score
 
-HELD_OUT = ("holdout.toml", "holdout2.toml", "holdout3.toml")
+HELD_OUT = ("holdout.toml", "holdout2.toml", "holdout3.toml", "holdout4.toml")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from .text import Span, content_stems, fold, sentences, words
 MAX_ANALYSED_CHARS = 20_000
 
 SIGN_OFF = re.compile(
-    r"^[ \t]*(?:[-–—~][ \t]*)?(?:best(?: regards| wishes)?|kind regards|warm regards"
+    r"^[ \t]*(?:[-–—~][ \t]*)?(?:with[ \t]+)?(?:best(?: regards| wishes)?|kind regards|warm regards"
     r"|warmest regards|warmly|regards|cheers|thanks(?: again| so much| a lot| in advance)?"
     r"|thank you(?: again)?"
     r"|many thanks|sincerely|all the best|talk soon|take care|respectfully|with thanks"

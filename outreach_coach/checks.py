@@ -135,7 +135,7 @@ ACTIVITY_CUES = re.compile(
     r"interview|announce\w*|launch\w*|congrat\w*|saw|seen|read|noticed|shared|mention\w*|"
     r"promot\w*|anniversary|award\w*|won|milestone|celebrat\w*|opened|opening|expan\w*|"
     r"hired|hiring|joined|publish\w*|present\w*|spoke|comment\w*|thread|video|newsletter|"
-    r"news|recent\w*|latest|update)\b",
+    r"news|recent\w*|latest|update|photo\w*|pictures?)\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIXES = re.compile(
@@ -247,6 +247,12 @@ def profile_detail(analysis: Analysis) -> Iterator[Finding]:
 
 CLAUSE_BREAK = re.compile(
     r"\s*(?:[;:—–]|\s-\s|,\s+|\s+(?:and|but|so)\s+(?=(?:i|we|wanted|want|would|thought)\b))\s*",
+    re.IGNORECASE,
+)
+# "I am the founder of TableTurn": who the sender is, not what they offer this reader.
+INTRODUCTION = re.compile(
+    r"\b(?:I am|I'm|my name is)\b[^.!?]{0,40}?\b(?:founder|co-?founder|ceo|owner|head|director|"
+    r"manager|partner|part of|with|at|from)\b|\bintroduce (?:myself|ourselves)\b",
     re.IGNORECASE,
 )
 WE_VOICE = re.compile(r"\b(?:we|we've|we'd|we'll|we're|our|us)\b", re.IGNORECASE)
@@ -389,7 +395,7 @@ def offer_passages(analysis: Analysis) -> list[str]:
                 continue
             offered = True
             kept.append(clause)
-            if names_company:
+            if names_company and not INTRODUCTION.search(clause):
                 # "BrightSpan would like to bid": what the company sells is what is offered.
                 kept.extend(analysis.sender.offers)
         if offered:
@@ -400,18 +406,32 @@ def offer_passages(analysis: Analysis) -> list[str]:
 def _need_sources(analysis: Analysis) -> list[tuple[str, str, int]]:
     """(text, label, shared words needed) for each part of the profile that can show a need.
 
-    An interest is a need the person states, so one shared word is enough there; elsewhere a
-    single shared word is weak evidence (temperature sensors vs vibration sensors), so two count.
+    An interest, or a post that says what they are looking for ("looking for a second kiln"), is
+    a need the person states, so one shared word is enough there; elsewhere a single shared word
+    is weak evidence (temperature sensors vs vibration sensors), so two count.
     """
     recipient = analysis.recipient
+    activity, about = recipient.recent_activity, recipient.about
     sources = [(phrase, f"their interest in {phrase}", 1) for phrase in recipient.interests]
     sources += [
-        (recipient.recent_activity, f"their recent post ({excerpt(recipient.recent_activity)})", 2),
+        (activity, f"their recent post ({excerpt(activity)})", _needed(activity)),
         (recipient.headline, f"their role ({recipient.headline})", 2),
-        (recipient.about, "what they say in their About section", 2),
+        (about, "what they say in their About section", _needed(about)),
         (recipient.industry, f"their industry ({recipient.industry})", 2),
     ]
     return [source for source in sources if source[0]]
+
+
+def _needed(text: str) -> int:
+    return 1 if NEED_CUE.search(text) else 2
+
+
+NEED_CUE = re.compile(
+    r"\b(?:looking for|looking to|in search of|searching for|seeking|needs?|needed|wants? to|"
+    r"hoping to|plans? to|planning|struggl\w*|hiring|will (?:start|open|launch|begin)|"
+    r"preparing|to replace|replacing|upgrading)\b",
+    re.IGNORECASE,
+)
 
 
 def _tie(analysis: Analysis, offer_text: str) -> str | None:
@@ -427,6 +447,8 @@ def _tie(analysis: Analysis, offer_text: str) -> str | None:
         # Same topic of need (phishing ~ security awareness, hiring ~ recruiting): the lexicon
         # lists words that name a need, so even one of them on both sides ties the offer.
         for topic in sorted(offer_topics.keys() & need_topics.keys()):
+            if source == analysis.recipient.industry and offer_topics[topic] <= need_topics[topic]:
+                continue  # "the #1 platform for restaurants" only names their industry
             return f"{label} (shared topic: {topic.replace('_', ' ')})"
         shared = shared_words(offer_words, content_words(source, exclude))
         if len(shared) >= needed:

@@ -254,3 +254,43 @@ def test_company_named_by_its_first_words_is_a_detail() -> None:
     }
     text = "Hi Maria,\n\nGreat to see The Loom growing. We sell standing desks.\n\nBest,\nPriya"
     assert "PERS100" in {f.code for f in grade(text, recipient=loom).findings}
+
+
+KEIKO = {
+    "name": "Keiko Tanaka",
+    "headline": "Owner & Lead Potter at Clay Hollow Studio",
+    "company": "Clay Hollow Studio",
+    "industry": "Arts and Crafts",
+    "interests": ["wood firing", "glaze chemistry"],
+    "recent_activity": "Posted that classes are sold out and she is looking for a second kiln.",
+}
+
+
+def test_one_shared_word_ties_when_the_post_states_a_need() -> None:
+    text = (
+        "Hi Keiko,\n\nCongratulations on the sold-out classes. We have a gas kiln on floor demo"
+        " at a discount. Want me to send the specs?\n\nBest,\nBrandon"
+    )
+    assert grade(text, recipient=KEIKO).categories["relevance"].passed
+
+
+def test_one_shared_word_is_not_enough_when_the_post_states_no_need() -> None:
+    done = {**KEIKO, "recent_activity": "Posted photos of the new kiln she fired last week."}
+    text = (
+        "Hi Keiko,\n\nLovely photos. We have a gas kiln on floor demo at a discount. Want me to"
+        " send the specs?\n\nBest,\nBrandon"
+    )
+    assert not grade(text, recipient=done).categories["relevance"].passed
+
+
+def test_naming_their_industry_is_not_an_offer_that_fits() -> None:
+    cafe = {**KEIKO, "industry": "Restaurants", "interests": ["loyalty cards"]}
+    cafe["recent_activity"] = "Launched a paper loyalty card for regulars."
+    text = "Hi Keiko,\n\nMenuMax is the top platform for restaurants. Interested?\n\nTrent"
+    sender = {
+        "name": "Trent Wallace",
+        "headline": "Sales",
+        "company": "MenuMax",
+        "offers": ["restaurant software"],
+    }
+    assert not grade(text, recipient=cafe, sender=sender).categories["relevance"].passed

@@ -206,6 +206,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Best,\nPriya", "Best,\nPriya Raman"),
             swap("Best,\nPriya", "— Priya"),
             swap("Best,\nPriya", "Priya & the Coldwise team"),
+            swap("Best,\nPriya", "With best regards,\nPriya Raman\nColdwise"),
         ],
     ),
     "ETIQ002": (
