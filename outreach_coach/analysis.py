@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from . import data
-from .models import Recipient, Sender
+from .models import Recipient, Sender, is_title
 from .text import Span, content_stems, fold, sentences, words
 
 # Checks read this much of a message: longer texts are already far past any sensible length
@@ -33,7 +33,6 @@ NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w'’.-]*")
 LEADING_MARKS = re.compile(r"^[ \t]*(?:[-–—~•*>]+[ \t]*)?")
 TRAILING_PHONE = re.compile(r"[ \t,|–—-]*[+(\d][\d ()./-]{6,}\d$")
 NAME_CONNECTORS = frozenset({"&", "and", "from", "at", "with", "of", "|", "-", "–", "—", "/"})
-TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
 GOES_BY = re.compile(
     r"\b(?:call me|calls me|goes by|go by|known as|friends call me)[ \t]+"
     r"[\"'“‘]?([A-Z][\w'’-]{1,20})"
@@ -199,32 +198,21 @@ class Analysis:
         return short_with_comma or len(text.split()) <= 3
 
     @cached_property
-    def protected(self) -> frozenset[str]:
-        """Folded words from the profiles: names and their own words are never flagged."""
-        sources = [
-            self.recipient.name,
-            self.recipient.company,
-            self.recipient.headline,
-            self.recipient.industry,
-            self.recipient.recent_activity,
-            self.recipient.about,
-            *self.recipient.interests,
-        ]
-        if self.sender is not None:
-            sources += [self.sender.name, self.sender.company, self.sender.headline]
-            sources += list(self.sender.offers)
-        return frozenset(fold(span.text) for source in sources for span in words(source))
-
-    @cached_property
     def protected_exact(self) -> frozenset[str]:
-        """Words as the profiles spell them (for capitals such as a company called ACME)."""
+        """Words as the profiles spell them: names and their own words are never flagged (and a
+        company called ACME is not shouting)."""
         person = self.recipient
-        sources = [person.name, person.company, person.headline, person.about, *person.interests]
-        sources.append(person.recent_activity)
+        sources = [person.name, person.company, person.headline, person.industry, person.about]
+        sources += [person.recent_activity, *person.interests]
         if self.sender is not None:
             sources += [self.sender.name, self.sender.company, self.sender.headline]
             sources += list(self.sender.offers)
         return frozenset(span.text for source in sources for span in words(source))
+
+    @cached_property
+    def protected(self) -> frozenset[str]:
+        """The profiles' words, folded (for checks that ignore case and accents)."""
+        return frozenset(fold(word) for word in self.protected_exact)
 
     @cached_property
     def recipient_name_stems(self) -> set[str]:
@@ -263,7 +251,7 @@ def signature_matches(signed: str, sender: Sender) -> bool:
 
     The surname alone is not enough: the story's note was signed with another first name.
     """
-    tokens = [t.strip(".,") for t in signed.split() if fold(t).strip(".") not in TITLE_WORDS]
+    tokens = [t.strip(".,") for t in signed.split() if not is_title(fold(t))]
     if not tokens:
         return False
     first = tokens[0]

@@ -9,6 +9,7 @@ from itertools import islice
 
 from . import data
 from .analysis import Analysis, signature_matches
+from .models import is_title
 from .report import Finding
 from .rules import GREETING, RULES_BY_CODE, Rule
 from .text import (
@@ -163,7 +164,7 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         capitalised = span.text[:1].isupper() or (greeted and index <= 2)
         if capitalised and analysis.names_recipient(span.text):
             return
-        titled = index > 0 and fold(tokens[index - 1].text) in {"mr", "mrs", "ms", "mx", "dr"}
+        titled = index > 0 and is_title(tokens[index - 1].text)
         if surname and titled and fold(span.text) == fold(surname):
             return
     match = ADDRESSED.match(window)

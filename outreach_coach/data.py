@@ -23,10 +23,10 @@ from .models import (
     as_recipient,
     as_sender,
 )
+from .report import CATEGORIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

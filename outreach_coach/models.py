@@ -85,12 +85,17 @@ class EvaluationItem:
     sender: str = ""
 
 
-TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.", "prof", "prof."}
+TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
+
+
+def is_title(word: str) -> bool:
+    """True for a courtesy title such as Dr or Ms., with or without its full stop."""
+    return word.lower().strip(".") in TITLE_WORDS
 
 
 def first_name_of(full_name: str) -> str:
     """Return the first word of a name, skipping courtesy titles."""
-    words = [w for w in full_name.split() if w.lower() not in TITLES]
+    words = [w for w in full_name.split() if not is_title(w)]
     return words[0].strip(",.") if words else full_name.strip()
 
 
