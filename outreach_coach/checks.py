@@ -84,25 +84,18 @@ def finding(
 
 
 def run_rules(analysis: Analysis, rules: tuple[Rule, ...]) -> list[Finding]:
-    """Run every rule: pattern rules through `existence`, the rest through their named check."""
+    """Run every rule: pattern rules through `existence`, the rest through their named check;
+    each code keeps its first MAX_FINDINGS_PER_RULE findings."""
+    runs = [existence(analysis, rule) for rule in rules if rule.check == "existence"]
+    names = dict.fromkeys(rule.check for rule in rules if rule.check != "existence")
+    runs += [CHECKS[name](analysis) for name in names]
     findings: list[Finding] = []
-    for rule in rules:
-        if rule.check == "existence":
-            findings.extend(_capped(existence(analysis, rule)))
-    for name in dict.fromkeys(rule.check for rule in rules if rule.check != "existence"):
-        per_code: dict[str, int] = {}
-        for item in CHECKS[name](analysis):
-            per_code[item.code] = per_code.get(item.code, 0) + 1
-            if per_code[item.code] <= MAX_FINDINGS_PER_RULE:
-                findings.append(item)
+    per_code: dict[str, int] = {}
+    for item in (finding for run in runs for finding in run):
+        per_code[item.code] = per_code.get(item.code, 0) + 1
+        if per_code[item.code] <= MAX_FINDINGS_PER_RULE:
+            findings.append(item)
     return findings
-
-
-def _capped(items: Iterator[Finding]) -> Iterator[Finding]:
-    for count, item in enumerate(items):
-        if count >= MAX_FINDINGS_PER_RULE:
-            return
-        yield item
 
 
 def existence(analysis: Analysis, rule: Rule) -> Iterator[Finding]:
