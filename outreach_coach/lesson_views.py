@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import data
-from .checks import topics_in
+from .checks import LONG_CHARS, topics_in
 from .grader import grade
 from .highlight import annotated_html, highlight_html
 from .models import ExampleMessage, Recipient, Sender
@@ -786,7 +786,6 @@ def pair_html(pair: str | WritingPair) -> tuple[str, str]:
 
 
 SHORT_CHARS = 400
-LONG_CHARS = 1200
 BEST_WORDS = (50, 125)
 
 
