@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from . import data
 from .models import Recipient, Sender, is_title
-from .text import Span, content_stems, fold, sentences, words
+from .text import Span, common_prefix_length, content_stems, fold, sentences, words
 
 # Checks read this much of a message: longer texts are already far past any sensible length
 # (and get the too-long warning), and this keeps grading a 1 MB paste well under a second.
@@ -72,12 +72,18 @@ def name_variants(first_name: str) -> frozenset[str]:
 
 
 def is_short_form(word: str, first_name: str) -> bool:
-    """True when word is the first name, a listed nickname, or its first three letters or more."""
+    """True when word is the first name, a listed nickname, or reads as a short form of it:
+    its start (Andy for Andrés, Kasia for Katarzyna, Fritz for Friedrich) or its end (Femi for
+    Oluwafemi, Hannes for Johannes). Diminutives are too many to list them all."""
     folded = fold(word)
     if folded in name_variants(first_name):
         return True
     full = fold(first_name)
-    return len(folded) >= 3 and full.startswith(folded)
+    if len(folded) < 3 or not folded.isalpha():
+        return False
+    prefix = common_prefix_length(folded, full)
+    shorter = len(folded) < len(full)
+    return prefix >= 3 or (prefix >= 2 and shorter) or (shorter and full.endswith(folded))
 
 
 class Analysis:
@@ -257,4 +263,6 @@ def signature_matches(signed: str, sender: Sender) -> bool:
     first = tokens[0]
     if len(first) == 1:
         return fold(first) == fold(sender.first_name)[:1]
-    return is_short_form(first, sender.first_name)
+    # Some names put the family name first ("Zhang Wei" signs "Wei").
+    given = [part for part in sender.name.split()[1:] if not is_title(fold(part))]
+    return is_short_form(first, sender.first_name) or fold(first) in {fold(g) for g in given}

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
 
-from . import data
-from .analysis import Analysis, signature_matches
-from .models import is_title
+from . import data, fit
+from .analysis import Analysis, Line, signature_matches
+from .meaning import similarity
+from .models import Recipient, is_title
 from .report import Finding
-from .rules import GREETING, RULES_BY_CODE, Rule
+from .rules import GREETING, GROUP, RULES_BY_CODE, Rule
 from .text import (
     Span,
     content_stems,
@@ -120,10 +122,9 @@ ADDRESSED = re.compile(
     r"(?P<name>[A-ZÀ-Þ][\w'’-]*)"
 )
 GREETING_START = re.compile(rf"^\W*{GREETING}\b", re.IGNORECASE)
-NOT_A_NAME = frozenset(
-    "all everyone everybody folks team friends friend there connection connections network "
-    "colleagues colleague guys people sir madam again".split()
-)
+# A group greeting is PERS004's to report, never a wrong name: one list of groups, in rules.py.
+GROUP_GREETING = re.compile(rf"^[ \t]*{GREETING}[ \t,]+{GROUP}\b", re.IGNORECASE)
+NOT_A_NAME = frozenset("there friend sir madam again".split())
 ACTIVITY_CUES = re.compile(
     r"\b(?:post|posted|article|wrote|write-?up|talk|keynote|panel|webinar|podcast|episode|"
     r"interview|announce\w*|launch\w*|congrat\w*|saw|seen|read|noticed|shared|mention\w*|"
@@ -149,7 +150,8 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         return
     window = opening.text[:200]
     first_sentence = sentences(window)[0].text
-    surname = recipient.name.split()[-1] if len(recipient.name.split()) > 1 else ""
+    # Any part after the first name may be the surname a title goes with ("Mr. Quispe Mamani").
+    surnames = {fold(part) for part in recipient.name.split()[1:]}
     tokens = list(words(first_sentence if len(window) == 200 else window))
     greeted = bool(GREETING_START.match(window))
     for index, span in enumerate(tokens):
@@ -158,10 +160,10 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         if capitalised and analysis.names_recipient(span.text):
             return
         titled = index > 0 and is_title(tokens[index - 1].text)
-        if surname and titled and fold(span.text) == fold(surname):
+        if titled and fold(span.text) in surnames:
             return
     match = ADDRESSED.match(window)
-    if match and fold(match.group("name")) not in NOT_A_NAME:
+    if match and fold(match.group("name")) not in NOT_A_NAME and not GROUP_GREETING.match(window):
         name = match.group("name")
         start = opening.start + match.start("name")
         yield finding(analysis, "PERS002", start, start + len(name), addressed=name)
@@ -200,32 +202,72 @@ def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     role = re.split(r"\s+(?:at|@)\s+|\s*[|,]\s*|\s+[–—-]\s+", recipient.headline)
     headline_stems = content_stems(" ".join(role), exclude)
     interests = [(phrase, set(content_stems(phrase, exclude))) for phrase in recipient.interests]
-    company = company_pattern(recipient.company)
+    # The sender's own pitch is not a detail about the reader: "our grant-writing service"
+    # shares words with an interest in grants, but says nothing about them.
+    pitch: set[str] = set()
+    if analysis.sender is not None:
+        pitch = content_stems(" ".join([analysis.sender.company, *analysis.sender.offers]))
     for sentence in analysis.body_sentences:
         text = sentence.text
-        if company and company.search(text):
-            yield sentence, f"their company, {recipient.company}"
         stems = content_stems(text, exclude)
-        speaks_to_them = analysis.second_person(text)
         cue = bool(ACTIVITY_CUES.search(text))
+        offering = WE_VOICE.search(text) or (I_VOICE.search(text) and OFFER_VERBS.search(text))
+        if pitch and not cue and offering:
+            stems -= pitch
+        speaks_to_them = analysis.second_person(text)
         shared = stems & activity
-        if (
-            len(shared) >= 3
-            or (shared and (cue or speaks_to_them) and len(shared) >= 2)
-            or (shared and cue and speaks_to_them)
-        ):
+        # A sentence that points at their post ("great post on lameness", "I read that you are
+        # raising money for new seats") needs only one of its words.
+        if len(shared) >= 3 or (shared and cue) or (speaks_to_them and len(shared) >= 2):
             yield sentence, f"their recent activity ({excerpt(recipient.recent_activity, 70)})"
         for phrase, needed in interests:
-            if not needed or not (speaks_to_them or cue):
-                continue
             hits = needed & stems
-            if hits == needed or len(hits) >= 2:
+            # An interest named in full is about them even when recited ("crane safety, shift
+            # planning: what a mix"); a partial one only when the sentence speaks to them.
+            recited = len(needed) >= 2 and hits == needed
+            addressed = bool(needed) and (speaks_to_them or cue)
+            if recited or (addressed and (hits == needed or len(hits) >= 2)):
                 yield sentence, f"their interest in {phrase}"
         if speaks_to_them and stems & headline_stems:
             yield sentence, f"their role ({recipient.headline})"
         shared_about = stems & about
         if len(shared_about) >= 3 or (speaks_to_them and len(shared_about) >= 2):
             yield sentence, "their About section"
+    yield from _details_by_meaning(analysis, pitch)
+
+
+# How close by meaning a sentence about the reader must be to a profile statement to count as
+# using it ("congrats on the seed round" for "closed its seed round"), when it also shares a
+# word with it; chosen on the training writers (benchmarks/evaluate.py --tuning).
+DETAIL_SIMILARITY = 0.42
+
+
+def _details_by_meaning(analysis: Analysis, pitch: set[str]) -> Iterator[tuple[Span, str]]:
+    """Body sentences about the reader that say in other words what a profile statement says."""
+    recipient = analysis.recipient
+    statements = [*fit.statements(recipient.recent_activity), *fit.statements(recipient.about)]
+    statements += list(recipient.interests)
+    exclude = analysis.recipient_name_stems | pitch
+    for sentence in analysis.body_sentences:
+        text = sentence.text
+        if not (analysis.second_person(text) or ACTIVITY_CUES.search(text)):
+            continue
+        stems = content_stems(text, exclude)
+        for statement in statements:
+            if (
+                stems & content_stems(statement)
+                and similarity(text, statement) >= DETAIL_SIMILARITY
+            ):
+                yield sentence, f"what their profile says ('{excerpt(statement, 70)}')"
+                break
+
+
+@check("mass_mail")
+def mass_mail(analysis: Analysis) -> Iterator[Finding]:
+    """PERS008 and ETIQ007: a line in the body that shows the message went to many people."""
+    for match in islice(fit.cue_pattern("mass_mail").finditer(analysis.head), 3):
+        yield finding(analysis, "PERS008", match.start(), match.end())
+        yield finding(analysis, "ETIQ007", match.start(), match.end())
 
 
 @check("profile_detail")
@@ -379,7 +421,7 @@ def offer_passages(analysis: Analysis) -> list[str]:
             )
             asks = bool(ASK_PHRASES.search(clause)) or (question and clause is clauses[-1])
             names_offer = bool(own_words & content_stems(clause))
-            if COMPLIMENT.search(clause):
+            if COMPLIMENT.search(clause) or _asks_for_self(clause):
                 continue
             if not (voice or asks or names_offer):
                 # Before the offer it sets the scene ("after a migration like that"); after it,
@@ -389,22 +431,23 @@ def offer_passages(analysis: Analysis) -> list[str]:
                 continue
             offered = True
             kept.append(clause)
-            if names_company and not INTRODUCTION.search(clause):
-                # "BrightSpan would like to bid": what the company sells is what is offered.
-                kept.extend(analysis.sender.offers)
         if offered:
             passages.append(" ".join(kept))
     return passages
 
 
-def _need_sources(analysis: Analysis) -> list[tuple[str, str, int]]:
+def _asks_for_self(clause: str) -> bool:
+    """True for a clause that only asks to connect or asks a favour for the sender."""
+    return bool(fit.has_cue("connect_only", clause) or fit.has_cue("sender_serving", clause))
+
+
+def _need_sources(recipient: Recipient) -> list[tuple[str, str, int]]:
     """(text, label, shared words needed) for each part of the profile that can show a need.
 
     An interest, or a post that says what they are looking for ("looking for a second kiln"), is
     a need the person states, so one shared word is enough there; elsewhere a single shared word
     is weak evidence (temperature sensors vs vibration sensors), so two count.
     """
-    recipient = analysis.recipient
     activity, about = recipient.recent_activity, recipient.about
     sources = [(phrase, f"their interest in {phrase}", 1) for phrase in recipient.interests]
     sources += [
@@ -428,25 +471,26 @@ NEED_CUE = re.compile(
 )
 
 
-def _tie(analysis: Analysis, offer_text: str) -> str | None:
-    """The profile need an offer connects to, by shared stems or a shared topic, or None."""
+def _tie(analysis: Analysis, offer_text: str, recipient: Recipient) -> fit.Tie | None:
+    """The need in `recipient`'s profile an offer connects to, by shared stems or a shared
+    topic, or None."""
     exclude = analysis.recipient_name_stems | OFFER_NOUNS
     # Their own name and company ("your inn's books") make an offer sound fitted, not fit.
     offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in exclude)
     offer_topics = topic_terms(offer_text)
     # Their industry says who they are ("we clean a lot of accounting firms"), not what they need.
-    offer_words = content_words(offer_text, exclude | content_stems(analysis.recipient.industry))
-    for source, label, needed in _need_sources(analysis):
+    offer_words = content_words(offer_text, exclude | content_stems(recipient.industry))
+    for source, label, needed in _need_sources(recipient):
         need_topics = topic_terms(source)
         # Same topic of need (phishing ~ security awareness, hiring ~ recruiting): the lexicon
         # lists words that name a need, so even one of them on both sides ties the offer.
         for topic in sorted(offer_topics.keys() & need_topics.keys()):
-            if source == analysis.recipient.industry and offer_topics[topic] <= need_topics[topic]:
+            if source == recipient.industry and offer_topics[topic] <= need_topics[topic]:
                 continue  # "the #1 platform for restaurants" only names their industry
-            return f"{label} (shared topic: {topic.replace('_', ' ')})"
+            return fit.Tie(f"{label} (shared topic: {topic.replace('_', ' ')})", 2, topic=True)
         shared = shared_words(offer_words, content_words(source, exclude))
         if len(shared) >= needed:
-            return f"{label} ({', '.join(sorted(shared))})"
+            return fit.Tie(f"{label} ({', '.join(sorted(shared))})", len(shared))
     return None
 
 
@@ -456,34 +500,89 @@ def _vague_spans(analysis: Analysis) -> list[re.Match[str]]:
     return [m for pattern in rule.compiled for m in islice(pattern.finditer(body), 5)]
 
 
-@check("offer")
-def offer(analysis: Analysis) -> Iterator[Finding]:
-    """REL001-REL003, REL100: is there a concrete offer, and does it fit a need in the profile?"""
-    clauses = offer_passages(analysis)
+@dataclass(frozen=True)
+class OfferEvidence:
+    """What the message offers or asks, read sentence by sentence, and how it fits."""
+
+    passages: list[str]
+    concrete: list[str]
+    vague: list[re.Match[str]]
+    lexical_tie: fit.Tie | None
+    fit: fit.Fit | None
+
+
+def offer_evidence(analysis: Analysis) -> OfferEvidence:
+    """The message's offer passages, the concrete ones, the vague phrases, and the decision."""
+    passages = offer_passages(analysis)
     vague = _vague_spans(analysis)
     vague_rule = RULES_BY_CODE["REL002"]
     concrete = []
-    for clause in clauses:
+    for clause in passages:
         cleaned = clause
         # Vague phrases and web addresses say nothing about what is offered.
         for pattern in (*vague_rule.compiled, *RULES_BY_CODE["ETIQ006"].compiled):
             cleaned = pattern.sub(" ", cleaned)
         if content_stems(cleaned, analysis.recipient_name_stems | OFFER_NOUNS):
             concrete.append(cleaned)
+    if not concrete:
+        return OfferEvidence(passages, concrete, vague, None, None)
     # All that the message offers or asks, together: "we plant wildflower meadows" and "I could
     # walk the plot with you" tie to "natural burials on a meadow plot" only as one offer.
-    need = _tie(analysis, " ".join(concrete)) if concrete else None
-    if need:
-        yield finding(analysis, "REL100", need=need)
+    # Only needs still open count: "our website was rebuilt last year" is no need for one.
+    tie = _tie(analysis, " ".join(concrete), fit.open_profile(analysis.recipient))
+    # The body without its compliments: praise of their post is personalization, and must not
+    # make an unrelated offer look close to their needs.
+    sentences_ = analysis.body_sentences
+    about_them = {sentence.start for sentence, _ in _detail_matches(analysis)}
+    context = " ".join(
+        s.text for s in sentences_ if s.start not in about_them and not COMPLIMENT.search(s.text)
+    )
+    body = " ".join(s.text for s in sentences_)
+    decision = fit.decide(concrete, analysis.recipient, analysis.sender, tie, body, context)
+    return OfferEvidence(passages, concrete, vague, tie, decision)
+
+
+def _cue_finding(analysis: Analysis, code: str, cue: str) -> Finding | None:
+    body = analysis.head[: analysis.body_end]
+    match = fit.has_cue(cue, body)
+    return finding(analysis, code, match.start(), match.end()) if match else None
+
+
+@check("offer")
+def offer(analysis: Analysis) -> Iterator[Finding]:
+    """REL001-REL003, REL007-REL010, REL100: is there a concrete offer, and does it fit a need
+    the profile shows and does not say is met?"""
+    denial = _cue_finding(analysis, "REL010", "negated_fit")
+    if denial:
+        yield denial
+    evidence = offer_evidence(analysis)
+    decision = evidence.fit
+    if decision is not None:
+        offered = f"'{excerpt(evidence.concrete[0], 50)}'"
+        if decision.fits and not denial:
+            tie = evidence.lexical_tie
+            need = tie.label if tie else (decision.nearest.label if decision.nearest else "")
+            yield finding(analysis, "REL100", need=need)
+        elif decision.met_need is not None:  # the decision says no, and this is why
+            yield finding(analysis, "REL009", offer=offered, need=decision.met_need.label)
+        elif not decision.fits:
+            nearest = decision.nearest.label if decision.nearest else "nothing"
+            yield finding(analysis, "REL003", offer=offered, nearest=nearest)
+        if decision.fits:
+            return
+    if evidence.vague:
+        first = evidence.vague[0]
+        yield finding(analysis, "REL002", first.start(), first.end())
         return
-    if vague:
-        yield finding(analysis, "REL002", vague[0].start(), vague[0].end())
-    if concrete:
-        yield finding(analysis, "REL003", offer=f"'{excerpt(concrete[0], 50)}'")
-    elif vague:
+    if decision is not None:
         return
-    elif clauses:
-        yield finding(analysis, "REL002", found=excerpt(clauses[0]))
+    for code, cue in (("REL008", "sender_serving"), ("REL007", "connect_only")):
+        ask = _cue_finding(analysis, code, cue)
+        if ask:
+            yield ask
+            return
+    if evidence.passages:
+        yield finding(analysis, "REL002", found=excerpt(evidence.passages[0]))
     else:
         yield finding(analysis, "REL001")
 
@@ -564,7 +663,8 @@ def sentence_case(analysis: Analysis) -> Iterator[Finding]:
         word = match.group()
         if not word[:1].islower() or any(ch.isupper() for ch in word[1:]):
             continue
-        if NOT_A_SENTENCE_WORD.match(word) or fold(word) in analysis.protected_exact:
+        # Match on the text, not the word: FIRST_WORD stops at the colon of "https://".
+        if NOT_A_SENTENCE_WORD.match(text, start) or fold(word) in analysis.protected_exact:
             continue
         yield finding(analysis, "MECH001", match.start(), match.end())
 
@@ -696,12 +796,33 @@ def sentence_length(analysis: Analysis) -> Iterator[Finding]:
 # --- etiquette ------------------------------------------------------------------------------
 
 
+TEAM_LINE = re.compile(r"\bteam\b", re.IGNORECASE)
+
+
+def _organisation_signature(analysis: Analysis) -> Line | None:
+    """The last line when it signs with a team or company instead of a person ("The X Team")."""
+    lines = analysis.content_lines
+    if len(lines) < 2 or analysis.sender is None:
+        return None
+    last = lines[-1]
+    company = company_pattern(analysis.sender.company)
+    short = len(last.stripped) <= 60 and not ENDS_SENTENCE.search(last.stripped)
+    if short and (TEAM_LINE.search(last.text) or (company and company.search(last.text))):
+        return last
+    return None
+
+
 @check("signature")
 def signature(analysis: Analysis) -> Iterator[Finding]:
     """ETIQ001/ETIQ002: is the message signed, and with the sender's own name?"""
     start, name, _ = analysis.signature
     if name is None:
-        yield finding(analysis, "ETIQ002")
+        organisation = _organisation_signature(analysis)
+        if organisation is not None:
+            end = organisation.start + len(organisation.text.rstrip())
+            yield finding(analysis, "ETIQ001", organisation.start, end, found=organisation.stripped)
+        else:
+            yield finding(analysis, "ETIQ002")
         return
     if analysis.sender is not None and not signature_matches(name, analysis.sender):
         offset = analysis.head.find(name, start)

@@ -253,6 +253,18 @@ def lexicon() -> dict[str, Any]:
     return document
 
 
+@cache
+def cues() -> dict[str, tuple[str, ...]]:
+    """Phrase lists that tell what a sentence does or what a profile says of a need."""
+    path = data_dir() / "cues.toml"
+    document = _read_toml(path)
+    for name in ("connect_only", "sender_serving", "negated_fit", "solved_need", "mass_mail"):
+        phrases = document.get(name)
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
+            raise DataError(path, None, name, "expected a list of phrases")
+    return {name: tuple(phrases) for name, phrases in document.items()}
+
+
 _DERIVED: list[Callable[[], None]] = []
 
 
@@ -264,7 +276,7 @@ def derived_from_data(function: F) -> F:
 
 def clear_cache() -> None:
     """Forget loaded data and everything computed from it, so edited files are read again."""
-    for loader in (recipients, senders, messages, scenarios, evaluation, topics, lexicon):
+    for loader in (recipients, senders, messages, scenarios, evaluation, topics, lexicon, cues):
         loader.cache_clear()
     for clear in _DERIVED:
         clear()

@@ -18,12 +18,13 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import data
-from .checks import LONG_CHARS, topics_in
+from .analysis import Analysis
+from .checks import LONG_CHARS, offer_evidence
 from .grader import grade
 from .highlight import annotated_html, highlight_html
 from .models import ExampleMessage, Recipient, Sender
 from .report import CATEGORIES, CATEGORY_TITLES, Report, category_badge, render_findings_html
-from .text import content_stems, words
+from .text import words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -415,19 +416,7 @@ class OfferFit:
     offer: str
     fits: bool
     explanation: str
-    strength: int
-
-
-def _profile_needs(recipient: Recipient) -> str:
-    return " ".join(
-        [
-            *recipient.interests,
-            recipient.recent_activity,
-            recipient.headline,
-            recipient.about,
-            recipient.industry,
-        ]
-    )
+    strength: float
 
 
 def offer_fit(
@@ -436,7 +425,8 @@ def offer_fit(
     """Grade a one-offer note to this profile: the offer fits when relevance finds a tie."""
     person = recipient_of(recipient)
     author = sender_of(sender) if sender is not None else None
-    report = grade(offer_probe(offer, person, author), person, author)
+    probe = offer_probe(offer, person, author)
+    report = grade(probe, person, author)
     relevance = report.categories["relevance"]
     ties = [f for f in relevance.findings if f.code == "REL100"]
     errors = [f for f in relevance.findings if f.severity == "error"]
@@ -445,11 +435,9 @@ def offer_fit(
         explanation = ties[0].message.replace("Your offer", f"'{offer}'", 1)
     else:
         explanation = f"Nothing in {person.first_name}'s profile connects to '{offer}'."
-    # How closely it fits, to rank several fitting offers: shared words and shared topics.
-    needs = _profile_needs(person)
-    strength = len(content_stems(offer) & content_stems(needs)) + len(
-        topics_in(offer) & topics_in(needs)
-    )
+    # How closely it fits, to rank several fitting offers: the relevance decision's confidence.
+    decision = offer_evidence(Analysis(probe, person, author)).fit
+    strength = decision.probability if decision is not None else 0.0
     return OfferFit(offer, fits, explanation, strength if fits else 0)
 
 

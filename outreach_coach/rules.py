@@ -120,6 +120,13 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "PERS008", "personalization.mass_mail_mark", "personalization", "error",
+        "'{found}' tells {first_name} this message went to many people.",
+        "Write to one person: drop the line and say why you are writing to them.",
+        "A note that admits it is a broadcast cannot feel personal, whatever else it says.",
+        LESSON_PERSONALIZATION, check="mass_mail",
+    ),
+    Rule(
         "PERS007", "personalization.generic_opener", "personalization", "warning",
         "'{found}' is flattery that fits anyone: it is not a detail about them.",
         "Swap it for one specific thing from their profile.",
@@ -171,9 +178,39 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "REL003", "relevance.unrelated_offer", "relevance", "error",
-        "Your offer ({offer}) does not connect to anything in {first_name}'s profile.",
+        "Your offer ({offer}) does not connect to a need in {first_name}'s profile: the "
+        "nearest is {nearest}, and the offer does not meet it.",
         "Pick the offer that fits what they care about ({needs_hint}), or explain the link.",
         "An offer that cannot benefit the reader is what makes a message feel like spam.",
+        LESSON_RELEVANCE, check="offer",
+    ),
+    Rule(
+        "REL007", "relevance.connect_only", "relevance", "error",
+        "'{found}' asks only to connect: it does not say what you could do for {first_name}.",
+        "Add one sentence on what you could do about a need in their profile ({needs_hint}).",
+        "A request to connect with no reason gives the reader nothing to say yes to.",
+        LESSON_RELEVANCE, check="offer",
+    ),
+    Rule(
+        "REL008", "relevance.sender_serving_ask", "relevance", "error",
+        "'{found}' asks {first_name} for something that helps only you.",
+        "Offer something that helps them first; ask for favours once you know each other.",
+        "Endorse-me, rate-me and follow-me asks read as using the reader.",
+        LESSON_RELEVANCE, check="offer",
+    ),
+    Rule(
+        "REL009", "relevance.need_already_met", "relevance", "error",
+        "Your offer ({offer}) is aimed at something {first_name}'s profile says is already "
+        "handled: {need}.",
+        "Read the profile again and offer help with a need that is still open ({needs_hint}).",
+        "Offering what someone just said they have shows you did not read their profile.",
+        LESSON_RELEVANCE, check="offer",
+    ),
+    Rule(
+        "REL010", "relevance.denies_fit", "relevance", "error",
+        "'{found}' says yourself that the offer may not fit {first_name}.",
+        "Only send an offer you believe fits; say why it fits instead.",
+        "If you doubt the fit, the reader will too, and the message becomes noise.",
         LESSON_RELEVANCE, check="offer",
     ),
     Rule(
@@ -366,6 +403,13 @@ RULES: tuple[Rule, ...] = (
             r",[ \t]*(?:everyone|everybody|folks|guys|y'?all)[ \t]*[!.?]",
             r"(?:^|[.!?][ \t]+)(?:and[ \t]+)?(?:everyone|everybody|folks|guys|y'?all)[ \t]*,",
         ),
+    ),
+    Rule(
+        "ETIQ007", "etiquette.sent_to_many", "etiquette", "error",
+        "'{found}' shows the message was sent to a list, not to one person.",
+        "Send a separate, personal message to each person, with no list or opt-out lines.",
+        "Broadcasts on LinkedIn are what turns into a reply-all storm and spam reports.",
+        LESSON_STORM, check="mass_mail",
     ),
     Rule(
         "ETIQ006", "etiquette.link_in_first_message", "etiquette", "warning",

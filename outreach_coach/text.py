@@ -151,12 +151,19 @@ def same_word(first: str, second: str) -> bool:
     shorter, longer = sorted((first, second), key=len)
     if longer.startswith(shorter) and len(longer) - len(shorter) <= 2:
         return True
-    prefix = 0
-    for a, b in zip(shorter, longer, strict=False):
+    # Measured against the longer word: "media" is most of itself but little of "mediation".
+    prefix = common_prefix_length(shorter, longer)
+    return prefix >= 5 and prefix >= 0.7 * len(longer)
+
+
+def common_prefix_length(first: str, second: str) -> int:
+    """How many leading characters two strings share."""
+    length = 0
+    for a, b in zip(first, second, strict=False):
         if a != b:
             break
-        prefix += 1
-    return prefix >= 5 and prefix >= 0.7 * len(shorter)
+        length += 1
+    return length
 
 
 def shared_words(first: set[str], second: set[str]) -> set[str]:

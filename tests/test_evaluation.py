@@ -10,7 +10,7 @@ THRESHOLD = 0.90
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, CategoryScore]:
-    return score(course_set())[0]
+    return score(course_set()).categories
 
 
 def test_the_set_is_large_and_balanced() -> None:

@@ -33,7 +33,7 @@ from outreach_coach.models import Recipient, Sender
 MATCH_SENDER = "andre-baptiste"
 MATCH_EXPECTED = {
     "marcus-bell": "real estate listing photography",
-    "beatriz-santos": "event photography",
+    "rafael-dominguez": "event photography",
     "daniel-okafor": None,
 }
 
@@ -120,7 +120,7 @@ def test_best_offer_follows_the_grader(recipient: str, expected: str | None) -> 
 
 
 def test_offer_fit_explains_itself() -> None:
-    fit = offer_fit("event photography", "beatriz-santos", MATCH_SENDER)
+    fit = offer_fit("event photography", "rafael-dominguez", MATCH_SENDER)
     assert fit.fits and fit.strength > 0 and "'event photography' ties to" in fit.explanation
     miss = offer_fit("professional headshots", "daniel-okafor", MATCH_SENDER)
     assert not miss.fits and miss.strength == 0 and "Daniel" in miss.explanation
@@ -134,9 +134,9 @@ def test_judging_offer_choices() -> None:
     assert not judge_offer_choice("marcus-bell", MATCH_SENDER, NONE_FITS).correct
     right = judge_offer_choice("marcus-bell", MATCH_SENDER, "real estate listing photography")
     assert right.correct and right.message.startswith("Yes.")
-    close = judge_offer_choice("marcus-bell", MATCH_SENDER, "professional headshots")
+    close = judge_offer_choice("marcus-bell", MATCH_SENDER, "brand and venue photo shoots")
     assert not close.correct and close.message.startswith("Close")
-    wrong = judge_offer_choice("beatriz-santos", MATCH_SENDER, "professional headshots")
+    wrong = judge_offer_choice("rafael-dominguez", MATCH_SENDER, "professional headshots")
     assert not wrong.correct and wrong.message.startswith("Not this one")
     with pytest.raises(ValueError, match="not one of"):
         judge_offer_choice("marcus-bell", MATCH_SENDER, "free pizza")

@@ -17,6 +17,13 @@ def swap(old: str, new: str) -> str:
     return GOOD.replace(old, new)
 
 
+# Maria's profile when her spoilage problem is solved and nothing else in it is about sensors.
+SOLVED = {
+    "recent_activity": "Posted that two new drivers joined the night shift.",
+    "interests": ["driver retention", "route planning"],
+    "about": "Our trucks already have spoilage alerts that work well.",
+}
+
 # code -> (texts that must trigger it, texts that must not)
 CASES: dict[str, tuple[list[str], list[str]]] = {
     "PERS001": (
@@ -68,6 +75,13 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [swap("Best,", "I am sending this to my whole network.\n\nBest,")],
         [GOOD, swap("Best,", "I rarely write to people outside my network.\n\nBest,")],
     ),
+    "PERS008": (
+        [
+            swap("Best,", "Sorry for the mass message.\n\nBest,"),
+            swap("Best,", "Reply STOP to opt out.\n\nBest,"),
+        ],
+        [GOOD, swap("Best,", "Happy to stop here if this is not useful.\n\nBest,")],
+    ),
     "PERS007": (
         [
             swap("Congratulations on", "I came across your profile. Congratulations on"),
@@ -103,6 +117,36 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             " and greeting cards. Would you like a catalogue?\n\nBest,\nPriya",
         ],
         [GOOD],
+    ),
+    "REL007": (
+        [
+            swap(
+                "We build wireless sensors that send spoilage alerts to the driver's phone before"
+                " a load warms up.\nWould a short call next week to compare notes on your"
+                " cold-chain setup be useful?",
+                "I would love to connect and exchange ideas.",
+            ),
+        ],
+        [GOOD, swap("We build", "I'd love to connect: we build")],
+    ),
+    "REL008": (
+        [
+            swap(
+                "We build wireless sensors that send spoilage alerts to the driver's phone before"
+                " a load warms up.\nWould a short call next week to compare notes on your"
+                " cold-chain setup be useful?",
+                "Could you endorse me for cold-chain logistics?",
+            ),
+        ],
+        [GOOD],
+    ),
+    "REL009": (
+        [(GOOD, {**MARIA, **SOLVED})],
+        [GOOD, (GOOD, {**MARIA, **SOLVED, "about": "Our trucks have no spoilage alerts yet."})],
+    ),
+    "REL010": (
+        [swap("We build", "You probably don't need this, but we build")],
+        [GOOD, swap("We build", "You may need more routes soon; we build")],
     ),
     "REL004": (
         [
@@ -246,6 +290,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ],
         [GOOD],
     ),
+    "ETIQ007": (
+        [swap("Best,", "This is an update for my LinkedIn community.\n\nBest,")],
+        [GOOD, swap("Best,", "I enjoyed your community talk.\n\nBest,")],
+    ),
     "ETIQ006": (
         [
             swap("be useful?", "be useful? See https://coldwise.example.com/demo"),
@@ -256,23 +304,25 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
-def codes_of(text: str) -> set[str]:
-    """Every finding code (errors, warnings and notes) the grader gives this text."""
+def codes_of(case: str | tuple[str, dict]) -> set[str]:
+    """Every finding code (errors, warnings and notes) the grader gives this text (written to
+    Maria unless the case names another profile)."""
+    text, recipient = (case, MARIA) if isinstance(case, str) else case
     sender = GARY if "Gary" in text else PRIYA
-    return {f.code for f in grade(text, recipient=MARIA, sender=sender).findings}
+    return {f.code for f in grade(text, recipient=recipient, sender=sender).findings}
 
 
 @pytest.mark.parametrize(
     ("code", "text"), [(code, text) for code, (hits, _) in CASES.items() for text in hits]
 )
-def test_rule_triggers(code: str, text: str) -> None:
+def test_rule_triggers(code: str, text: str | tuple[str, dict]) -> None:
     assert code in codes_of(text)
 
 
 @pytest.mark.parametrize(
     ("code", "text"), [(code, text) for code, (_, misses) in CASES.items() for text in misses]
 )
-def test_rule_does_not_trigger(code: str, text: str) -> None:
+def test_rule_does_not_trigger(code: str, text: str | tuple[str, dict]) -> None:
     assert code not in codes_of(text)
 
 

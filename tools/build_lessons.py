@@ -603,7 +603,7 @@ def personalization() -> list[nbformat.NotebookNode]:
 # --- 04 offer relevance --------------------------------------------------------------------------
 
 MATCH_SENDER = "andre-baptiste"
-MATCH_RECIPIENTS = ["marcus-bell", "beatriz-santos", "daniel-okafor"]
+MATCH_RECIPIENTS = ["marcus-bell", "rafael-dominguez", "daniel-okafor"]
 
 
 def offer_relevance() -> list[nbformat.NotebookNode]:
@@ -637,9 +637,14 @@ def offer_relevance() -> list[nbformat.NotebookNode]:
             meets it, say it in a sentence, and end with a question that is easy to answer.
             If nothing you offer fits, the respectful choice is not to pitch at all.
 
-            The grader looks for the same link: it compares the words and topics of your offer
-            with those of the profile (so "recruiting" can match "hiring"). It is a word-level
-            check, so use your own judgement too.
+            The grader looks for the same link. It first finds the sentences that offer or ask
+            something (a request to connect, or to endorse you, is not an offer), then compares
+            them with each need in the profile by shared words, by topic ("recruiting" can match
+            "hiring") and by closeness of meaning, and notices when the profile says a need is
+            already met ("our website was rebuilt last year"). A model trained on messages
+            labelled by people weighs that evidence. Naming their company, or repeating their
+            interests, does not make an unrelated offer fit. It is still a machine reading, so
+            use your own judgement too.
             """
         ),
         md(
