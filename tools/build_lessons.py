@@ -63,9 +63,9 @@ RUN_ALL_TEXT = (
 WIDGET_NOTE_TEXT = (
     "If you see *Error displaying widget* or no widget below, choose **Run → Run All Cells**."
 )
-# The last line of a code cell that shows one of the course's interactive widgets.
+# A line of a code cell that makes one of the course's interactive widgets.
 WIDGET_CALL = re.compile(
-    r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer)\b"
+    r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer)\b", re.M
 )
 
 
@@ -77,9 +77,8 @@ def notebook_only(text: str) -> nbformat.NotebookNode:
 
 
 def shows_widget(cell: nbformat.NotebookNode) -> bool:
-    """True for a code cell whose result is one of the course's widgets."""
-    lines = cell.source.strip().splitlines()
-    return cell.cell_type == "code" and bool(lines) and bool(WIDGET_CALL.match(lines[-1]))
+    """True for a code cell that makes one of the course's widgets."""
+    return cell.cell_type == "code" and bool(WIDGET_CALL.search(cell.source))
 
 
 def with_widget_notes(cells: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
@@ -211,19 +210,25 @@ def start_here() -> list[nbformat.NotebookNode]:
         ),
         md(
             """
-            ## How to use the notebooks
+            ## How to use the pages
 
-            1. In JupyterLab, open a notebook and choose **Run → Run All Cells** from the menu.
-               Everything on the page is then ready. (In the app view, Voilà, the page has
-               already run and shows no code: skip this step.)
-            2. Read from top to bottom. In JupyterLab the grey cells with code only load the
-               course's tools; you never have to edit them.
-            3. Use the widgets: sliders, tick boxes, drop-down lists, and buttons such as
+            1. Read from top to bottom.
+            2. Use the widgets: sliders, tick boxes, drop-down lists, and buttons such as
                **Check** and **Check my rewrite**. Your answers are checked the moment you click.
-            4. If a widget shows up as plain text (for example `VBox(...)`) or not at all, run all
-               cells again. If a red box says something went wrong, try once more and, if it keeps
+            3. If a red box says something went wrong, try once more and, if it keeps
                happening, show the box to your instructor.
             """
+        ),
+        notebook_only(
+            dedent(
+                """
+                **In JupyterLab:** open a notebook and choose **Run → Run All Cells** from the
+                menu first; everything on the page is then ready. The grey cells with code only
+                load the course's tools: you never have to edit them. If a widget shows up as
+                plain text (for example `VBox(...)`), as *Error displaying widget*, or not at
+                all, choose **Run → Run All Cells** again.
+                """
+            ).strip()
         ),
         md(
             """
@@ -254,8 +259,8 @@ def start_here() -> list[nbformat.NotebookNode]:
         md(course_map(lessons="", exercises="../exercises/")),
         key_points(
             [
-                "In JupyterLab, run each notebook with **Run → Run All Cells**; in the app view it"
-                " has already run. The widgets do the rest.",
+                "Read each page from the top and use its widgets: every answer is checked the"
+                " moment you click.",
                 "Your drafts are saved in the `progress/` folder (or in `OUTREACH_COACH_PROGRESS`"
                 " if you set it); delete a file there to redo that exercise.",
                 "Lessons 1 to 6 build on each other; the exercises are for practice.",
