@@ -106,10 +106,10 @@ Use the workbench above; you do not need to change any code.
 
 1. Read who is writing and the profile card of the person you are writing to.
 2. Rewrite the original message in the box.
-3. Click **Check my rewrite**. Each category shows ✅ Passed or ❌ Needs work, with what to fix,
+3. Click **Check my rewrite**. Each category shows ✓ Passed or ✗ Needs work, with what to fix,
    and your text is shown with the flagged parts marked.
 4. Stuck? Click **Show a hint** (one hint at a time), or **Show a model answer** to compare.
-5. Keep going until all four categories show ✅ Passed.
+5. Keep going until all four categories show ✓ Passed.
 
 Your draft is saved every time you check it, so you can close the notebook and come back later.
 When you have finished the exercises, type your id (for example ana-k) in **Your id** and click
@@ -251,7 +251,7 @@ def capstone_notebook(number: int) -> nbformat.NotebookNode:
                 "cards.\n"
                 "2. Write your message in the box and click **Check my rewrite**.\n"
                 "3. Use **Show a hint** for a checklist, one step at a time.\n"
-                "4. When all four categories show ✅ Passed, try a second person: pick someone "
+                "4. When all four categories show ✓ Passed, try a second person: pick someone "
                 "whose needs are different.\n\n"
                 "Then type your id in **Your id** and click **Export my answers** for your "
                 "instructor.",
