@@ -42,7 +42,8 @@ ACTIONS = [
     "print(wb.export('ana-k'))",
 ]
 
-for path, actions in (("lessons/00_start_here.ipynb", []), ("exercises/01_mass_note.ipynb", ACTIONS)):
+SESSION = [("lessons/00_start_here.ipynb", []), ("exercises/01_mass_note.ipynb", ACTIONS)]
+for path, actions in SESSION:
     notebook = nbformat.read(root / path, as_version=4)
     kept = len(notebook.cells)
     notebook.cells += [nbformat.v4.new_code_cell(source) for source in actions]
