@@ -10,7 +10,7 @@ import pytest
 from tools.build_lessons import LANDING, RUN_ALL_TEXT
 
 from .course import first_exercise
-from .pages import expect, open_lab_and_run, open_voila, workbench
+from .pages import expect, open_lab_notebook, open_voila, run_all_cells, workbench
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(200)]
 
@@ -34,9 +34,12 @@ def outside_requests(page) -> list[str]:
 
 
 def test_jupyterlab_on_lesson_00_asks_no_outside_host(page, lab, outside_requests) -> None:
-    open_lab_and_run(page, lab, FIRST_LESSON)
+    open_lab_notebook(page, lab, FIRST_LESSON)
     banner = RUN_ALL_TEXT.split("**")[3]  # "Run → Run All Cells"
-    expect(page.locator(".jp-RenderedMarkdown", has_text=banner).first).to_be_visible()
+    # Checked before running: Run All then scrolls to the last cell.
+    shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown")
+    expect(shown.filter(has_text=banner).first).to_be_visible()
+    run_all_cells(page, lab)
     expect(page.locator(".jp-Dialog")).to_have_count(0)  # no news pop-up over the notebook
     page.wait_for_timeout(SETTLE_MS)
     assert outside_requests == []
