@@ -33,7 +33,7 @@ from typing import Any, NamedTuple, TextIO
 import pandas as pd
 from tqdm import tqdm
 
-from . import data
+from . import data, marks
 from .export import SCHEMA, SCHEMA_VERSION, AnswersError, read_answers
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
@@ -937,9 +937,9 @@ def _gallery_section(drafts: pd.DataFrame, titles: Mapping[str, str]) -> str:
         parts.append("<div class='gallery'>")
         for row in group.itertuples():
             verdict = (
-                "<span class='pass'>✅ Passed</span>"
+                f"<span class='pass'>{marks.PASSED}</span>"
                 if row.scenario_passed
-                else "<span class='fail'>❌ Needs work</span>"
+                else f"<span class='fail'>{marks.NEEDS_WORK}</span>"
             )
             parts.append(
                 f"<article class='rewrite'><b>{escape(str(row.learner))}</b> · {verdict} · "

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
-from . import data
+from . import data, marks
 from .analysis import Analysis
 from .checks import LONG_CHARS, offer_evidence
 from .grader import grade
@@ -45,7 +45,7 @@ class ErrorBox(widgets.HTML):
         """Show what went wrong, in words a learner can pass on to an instructor."""
         self.value = (
             "<div role='alert' style='border:2px solid #b00;background:#fff0f0;padding:.5em;"
-            "border-radius:4px'>⚠ <b>Something went wrong:</b> "
+            f"border-radius:4px'>{marks.WARN} <b>Something went wrong:</b> "
             f"{escape(type(error).__name__)}: {escape(str(error))}<br>"
             "Your work is not lost. Try again, or re-run this cell; if it keeps happening, "
             "show this message to your instructor.</div>"
@@ -570,7 +570,7 @@ class OfferMatcher(widgets.VBox):
             for person, choice in zip(self.recipients, self.choices, strict=True)
         ]
         for result, note in zip(results, self.feedback, strict=True):
-            icon = "✅" if result.correct else ("❌" if result.answered else "ℹ️")
+            icon = marks.PASS if result.correct else (marks.FAIL if result.answered else marks.INFO)
             note.value = f"<div style='margin:0 0 1em 1em'>{icon} {escape(result.message)}</div>"
         right = sum(r.correct for r in results)
         self.score.value = f"<b>{right} of {len(results)} matched.</b>"

@@ -13,6 +13,7 @@ from html import escape
 
 import ipywidgets as widgets
 
+from . import marks
 from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
 from .models import ExampleMessage
 from .simulator import reply_all_deliveries
@@ -356,9 +357,9 @@ def question(question_id: str) -> Question:
 # --- the widget ---------------------------------------------------------------------------------
 
 MARKS = {
-    "hit": ("✔", "Right"),
-    "wrong": ("✘", "Not right"),
-    "missed": ("○", "Missed"),
+    "hit": (marks.PASS, "Right"),
+    "wrong": (marks.FAIL, "Not right"),
+    "missed": (marks.TODO, "Missed"),
     "skipped": ("·", "Rightly left out"),
 }
 
@@ -366,8 +367,8 @@ MARKS = {
 def feedback_html(question: Question, result: QuizResult) -> str:
     """The verdict and, once answered, why each option is right or wrong (escaped HTML)."""
     if not result.answered:
-        return f"<p class='oc-quiz-verdict'>ℹ️ {escape(result.summary)}</p>"
-    icon = "✅" if result.correct else "❌"
+        return f"<p class='oc-quiz-verdict'>{marks.INFO} {escape(result.summary)}</p>"
+    icon = marks.PASS if result.correct else marks.FAIL
     parts = [f"<p class='oc-quiz-verdict'><b>{icon} {escape(result.summary)}</b></p>"]
     if question.multiple:
         items = []

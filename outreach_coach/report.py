@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from . import marks
+
 CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
 CATEGORY_TITLES = {
     "personalization": "Personalization",
@@ -147,7 +149,7 @@ class Report:
 
 def category_badge(result: CategoryResult) -> str:
     """An icon and a word for pass or fail, so the verdict never rests on colour alone."""
-    return "✅ Passed" if result.passed else "❌ Needs work"
+    return marks.PASSED if result.passed else marks.NEEDS_WORK
 
 
 def render_findings_html(findings: tuple[Finding, ...] | list[Finding], text: str = "") -> str:
@@ -159,7 +161,7 @@ def render_findings_html(findings: tuple[Finding, ...] | list[Finding], text: st
         quoted = ""
         if text and finding.start is not None and finding.end is not None:
             quoted = f" <q class='oc-quote'>{escape(text[finding.start : finding.end][:80])}</q>"
-        icon = {"error": "✘", "warning": "⚠", "info": "✔"}[finding.severity]
+        icon = {"error": marks.FAIL, "warning": marks.WARN, "info": marks.PASS}[finding.severity]
         hint = (
             f"<div class='oc-hint'>How to fix it: {escape(finding.hint)}</div>"
             if finding.severity != "info"
@@ -175,7 +177,7 @@ def render_findings_html(findings: tuple[Finding, ...] | list[Finding], text: st
 
 def render_report_html(report: Report) -> str:
     """The whole report as an HTML fragment for a notebook cell."""
-    verdict = "✅ Ready to send" if report.passed else "❌ Not ready to send yet"
+    verdict = marks.READY if report.passed else marks.NOT_READY
     parts = [
         "<div class='oc-report'>",
         f"<h4>{verdict} &middot; score {report.score:.0f}/100</h4>",

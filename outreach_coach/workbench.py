@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
-from . import data
+from . import data, marks
 from .data import DataError
 from .grader import grade
 from .highlight import highlight_html
@@ -180,7 +180,7 @@ def header_html(task: Task) -> str:
 
 
 def category_heading(category: str, result: CategoryResult | None) -> str:
-    """Plain text such as 'Personalization: ✅ Passed' (an icon and words, not colour alone)."""
+    """Plain text such as 'Personalization: ✓ Passed' (an icon and words, not colour alone)."""
     verdict = category_badge(result) if result is not None else NOT_CHECKED
     return f"{category.title()}: {verdict}"
 
@@ -197,7 +197,7 @@ def category_html(category: str, result: CategoryResult | None, text: str = "") 
 
 def verdict_html(report: Report) -> str:
     """The overall verdict in words and an icon."""
-    verdict = "✅ Ready to send" if report.passed else "❌ Not ready to send yet"
+    verdict = marks.READY if report.passed else marks.NOT_READY
     return f"<b>{verdict}</b> &middot; score {report.score:.0f}/100"
 
 
@@ -227,14 +227,14 @@ def progress_text(store: DraftStore, scenario_ids: list[str] | None = None) -> s
 
 
 def progress_html(store: DraftStore) -> str:
-    """The progress line and one ✅/⬜ item, with words, per exercise."""
+    """The progress line and one ✓/○ item, with words, per exercise."""
     ids = exercise_ids()
     drafts = store.drafts()
     scenarios = data.scenarios()
     items = []
     for scenario_id in ids:
         done = draft_passed(drafts.get(scenario_id))
-        mark = "✅ passed" if done else "⬜ not passed yet"
+        mark = f"{marks.PASS} passed" if done else f"{marks.TODO} not passed yet"
         items.append(f"<li>{escape(scenarios[scenario_id].title)}: {mark}</li>")
     return (
         f"<b>Your progress: {escape(progress_text(store, ids))}</b>"
@@ -259,10 +259,11 @@ def restored_note_html(draft: Draft, capstone: bool = False) -> str:
     checks = draft.checks
     last = ""
     if draft.report is not None:
-        last = " Last check: " + ("✅ passed." if draft_passed(draft) else "❌ needs work.")
+        verdict = f"{marks.PASS} passed." if draft_passed(draft) else f"{marks.FAIL} needs work."
+        last = f" Last check: {verdict}"
     again = "clear the box" if capstone else "bring back the original"
     return (
-        f"💾 This is your draft saved on {escape(when_text(draft.saved_at))} "
+        f"{marks.PASS} This is your draft saved on {escape(when_text(draft.saved_at))} "
         f"(checked {checks} time{'s' if checks != 1 else ''}).{last} "
         f"Click “Start again” to {again}."
     )
@@ -286,7 +287,7 @@ def error_html(action: str, error: BaseException) -> str:
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return (
         "<div class='oc-alert' role='alert'>"
-        f"<b>⚠️ Sorry, something went wrong while {escape(action)}.</b>"
+        f"<b>{marks.WARN} Sorry, something went wrong while {escape(action)}.</b>"
         f"<p>{escape(plain_reason(error))}</p>"
         "<p>Your text is still in the box. Try again; if it keeps happening, show this "
         "message to your instructor.</p>"
@@ -584,9 +585,13 @@ class Workbench:
         self._show_report(report)
         self.status.value = verdict_html(report)
         result = self.store.save(self.task.draft_key, text, report)
-        saved = "💾 draft saved" if result.saved else "⚠️ draft NOT saved (see the note below)"
+        saved = (
+            f"{marks.PASS} draft saved"
+            if result.saved
+            else f"{marks.WARN} draft NOT saved (see the note below)"
+        )
         self.status.value = f"{verdict_html(report)} &middot; {saved}"
-        self.store_note.value = f"ℹ️ {escape(result.note)}" if result.note else ""
+        self.store_note.value = f"{marks.INFO} {escape(result.note)}" if result.note else ""
         self._refresh_progress()
         return report
 
@@ -633,7 +638,7 @@ class Workbench:
         draft = self.store.load(self.task.draft_key)
         # A damaged save file is set aside by the store; it leaves a note for the learner.
         note = self.store.note(self.task.draft_key)
-        self.store_note.value = f"ℹ️ {escape(note)}" if note else ""
+        self.store_note.value = f"{marks.INFO} {escape(note)}" if note else ""
         if draft is None:
             self.saved_note.value = ""
             return
@@ -664,7 +669,7 @@ class Workbench:
             self.saved_note.value = ""
         if self.task.recipient.name == self.task.sender.name:
             self.saved_note.value += (
-                " ⚠️ You picked the same person to write to and to write as: "
+                f" {marks.WARN} You picked the same person to write to and to write as: "
                 "choose someone else in “Write to”."
             )
 
@@ -678,7 +683,7 @@ class Workbench:
         self.store.set_learner_id(learner)
         path = Path(self.store.export(learner))
         self.export_result.value = (
-            f"📄 Your answers were saved to <code>{escape(str(path))}</code>. "
+            f"{marks.PASS} Your answers were saved to <code>{escape(str(path))}</code>. "
             "Send this file to your instructor."
         )
         return path

@@ -131,10 +131,10 @@ def test_radio_quiz_widget_checks_the_choice() -> None:
     assert "Choose an answer" in widget.feedback.value
     widget.options[0].value = 0
     widget.check_button.click()
-    assert "❌" in widget.feedback.value and "reader&#x27;s call" in widget.feedback.value
+    assert "✗" in widget.feedback.value and "reader&#x27;s call" in widget.feedback.value
     widget.choose(1)
     widget.check_button.click()
-    assert "✅ Correct." in widget.feedback.value
+    assert "✓ Correct." in widget.feedback.value
     assert widget.result is not None and widget.result.correct
 
 
@@ -150,7 +150,7 @@ def test_tick_box_quiz_widget_shows_every_option_verdict() -> None:
     assert widget.feedback.value.count("<li>") == len(widget.options)
     widget.choose(*QUESTIONS["storm-opt-out"].answer)
     widget.check_button.click()
-    assert "✅ All 4 found" in widget.feedback.value
+    assert "✓ All 4 found" in widget.feedback.value
 
 
 def test_quiz_text_is_escaped() -> None:

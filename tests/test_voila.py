@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -25,6 +27,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from tools import launch
+from tools.build_lessons import RUN_ALL_TEXT, WIDGET_NOTE_TEXT
 
 REPO = Path(__file__).resolve().parents[1]
 PREFERRED = ("lessons/01_reply_all_storm.ipynb", "lessons/00_start_here.ipynb")
@@ -129,27 +134,28 @@ def _tail(log: Path, lines: int = 30) -> str:
 
 
 @contextlib.contextmanager
-def running_voila(root: Path, base: Path) -> Iterator[Voila]:
-    """Voilà in tree mode on root, for the duration of the with block."""
+def running_voila(root: Path, base: Path, course_config: bool = False) -> Iterator[Voila]:
+    """Voilà in tree mode on root, for the duration of the with block; with course_config, as
+    `start.sh --voila` starts it (the course's template and file list)."""
     port, token = free_port(), secrets.token_hex(16)
     log = base / "voila.log"
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
+    options = [
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
         f"--Voila.token={token}",
-        f"--Voila.root_dir={root}",
         "--show_tracebacks=True",  # a failing cell then says why in the page
     ]
+    command = launch.voila_command(root, sys.executable, options)
+    env = isolated_env(base)
+    if course_config:
+        env = launch.course_env(root, env)
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
             cwd=root,
-            env=isolated_env(base),
+            env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so a hung kernel can be reaped
@@ -211,3 +217,27 @@ def test_voila_renders_a_course_notebook(tmp_path: Path) -> None:
     assert '"output_type": "error"' not in page, "a cell raised an error under Voilà"
     assert "There was an error when executing cell" not in page
     assert "Traceback (most recent call last)" not in page
+
+
+OUTSIDE_URL = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""")
+
+
+def test_course_voila_shows_learner_pages_only_and_asks_no_outside_host(tmp_path: Path) -> None:
+    with running_voila(REPO, tmp_path, course_config=True) as server:
+        listing = json.loads(server.get("/voila/api/contents/"))
+        exercise = server.get("/voila/render/exercises/01_mass_note.ipynb")
+        landing = server.get("/voila/render/course.ipynb")
+        tree = server.get("/voila/tree")
+    assert sorted(item["name"] for item in listing["content"]) == [
+        "course.ipynb",
+        "exercises",
+        "lessons",
+    ]
+    page = html.unescape(exercise)
+    assert "Use the workbench above" in page
+    assert "Run All Cells" in RUN_ALL_TEXT and "Error displaying widget" in WIDGET_NOTE_TEXT
+    assert "Run All Cells" not in page and "Error displaying widget" not in page
+    assert "lessons/00_start_here.ipynb" in landing
+    for name, body in {"exercise": exercise, "landing": landing, "tree": tree}.items():
+        outside = [url for url in OUTSIDE_URL.findall(body) if "127.0.0.1" not in url]
+        assert outside == [], f"the {name} page loads from outside hosts: {outside}"

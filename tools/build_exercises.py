@@ -11,11 +11,13 @@ execution counts and is serialised deterministically, so re-running gives identi
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from outreach_coach.course_files import clean_cell, clean_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -30,23 +32,11 @@ CAPSTONE_NOTE = (
     "> **Stuck?** Click **Show a hint** in the workbench above for a checklist, one step at a "
     "time. There is no model answer for the capstone: the message is yours."
 )
-KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 
 
 def is_solution(cell: nbformat.NotebookNode) -> bool:
     """True for a cell tagged "solution"."""
     return SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
-
-
-def clean_cell(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of the cell with no outputs, no execution count and only its tags as metadata."""
-    cell = copy.deepcopy(cell)
-    tags = cell.get("metadata", {}).get("tags", [])
-    cell["metadata"] = {"tags": list(tags)} if tags else {}
-    if cell["cell_type"] == "code":
-        cell["outputs"] = []
-        cell["execution_count"] = None
-    return cell
 
 
 def note_cell(after_id: str, capstone: bool) -> nbformat.NotebookNode:
@@ -69,11 +59,7 @@ def exercise_from(solution: nbformat.NotebookNode, capstone: bool) -> nbformat.N
         in_solution = False
         cells.append(clean_cell(cell))
     exercise = nbformat.v4.new_notebook(cells=cells)
-    exercise["metadata"] = {
-        key: copy.deepcopy(solution.metadata[key])
-        for key in KEPT_NOTEBOOK_METADATA
-        if key in solution.metadata
-    }
+    exercise["metadata"] = clean_metadata(solution.metadata)
     exercise["nbformat"], exercise["nbformat_minor"] = solution.nbformat, solution.nbformat_minor
     return exercise
 

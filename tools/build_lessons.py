@@ -53,14 +53,45 @@ def key_points(points: list[str]) -> nbformat.NotebookNode:
     return md("## Key points\n\n" + "\n".join(f"- {point}" for point in points))
 
 
-RUN_ALL = md(
-    """
-    > **How to use this page:** in JupyterLab, choose **Run → Run All Cells** from the menu,
-    > then read from the top; the grey code cells only load the course's tools and you never
-    > need to change them. In the app view (Voilà) the page has already run: just read and use
-    > the widgets.
-    """
+# Cells tagged NOTEBOOK_ONLY speak to JupyterLab users only; the course's Voilà template
+# (.jupyter/data/voila/templates/course) leaves them out, since Voilà has already run the page.
+NOTEBOOK_ONLY = "notebook-only"
+RUN_ALL_TEXT = (
+    "> **Start here:** choose **Run → Run All Cells** from the menu at the top, then read from "
+    "the top. The grey code cells only load the course's tools: you never need to change them."
 )
+WIDGET_NOTE_TEXT = (
+    "If you see *Error displaying widget* or no widget below, choose **Run → Run All Cells**."
+)
+# A line of a code cell that makes one of the course's interactive widgets.
+WIDGET_CALL = re.compile(
+    r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer)\b", re.M
+)
+
+
+def notebook_only(text: str) -> nbformat.NotebookNode:
+    """A Markdown cell shown in JupyterLab and left out by the course's Voilà template."""
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell["metadata"] = {"tags": [NOTEBOOK_ONLY]}
+    return cell
+
+
+def shows_widget(cell: nbformat.NotebookNode) -> bool:
+    """True for a code cell that makes one of the course's widgets."""
+    return cell.cell_type == "code" and bool(WIDGET_CALL.search(cell.source))
+
+
+def with_widget_notes(cells: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
+    """The cells with WIDGET_NOTE_TEXT above every widget cell (what to click on a return)."""
+    result = []
+    for cell in cells:
+        if shows_widget(cell):
+            result.append(notebook_only(WIDGET_NOTE_TEXT))
+        result.append(cell)
+    return result
+
+
+RUN_ALL = notebook_only(RUN_ALL_TEXT)
 
 # --- 00 start here -----------------------------------------------------------------------------
 
@@ -119,24 +150,36 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
-def exercise_rows() -> str:
-    """One Markdown list item per notebook in exercises/, linked relative to lessons/."""
+def course_map(lessons: str, exercises: str) -> str:
+    """The course map in Markdown, linking lessons and exercises from where the page is."""
+    rows = "\n".join(
+        f"| {name[:2]} | [{title}]({lessons}{name}) | {what} | {minutes} min |"
+        for name, title, what, minutes in LESSON_TABLE
+    )
+    total = sum(minutes for *_, minutes in LESSON_TABLE)
     paths = sorted(EXERCISES.glob("[0-9][0-9]_*.ipynb"))
-    if not paths:
-        return "- The exercise notebooks will appear in the `exercises/` folder."
-    return "\n".join(
-        f"- [{notebook_title(path)}](../exercises/{path.name}) (`exercises/{path.name}`)"
-        for path in paths
+    exercise_list = (
+        "\n".join(
+            f"- [{notebook_title(path)}]({exercises}{path.name}) (`exercises/{path.name}`)"
+            for path in paths
+        )
+        or "- The exercise notebooks will appear in the `exercises/` folder."
+    )
+    return (
+        "## Course map\n\n"
+        "Work through the lessons in order; each builds on the one before.\n\n"
+        "| # | Lesson | What you will do | Time |\n|---|---|---|---|\n"
+        f"{rows}\n\n"
+        f"About {total} minutes in all.\n\n"
+        "### Exercises\n\n"
+        "Practise on your own once you have done the lessons (or whenever a lesson sends "
+        "you there). Each exercise is one message to rewrite, checked by the same grader."
+        f"\n\n{exercise_list}"
     )
 
 
 def start_here() -> list[nbformat.NotebookNode]:
     """00: what the course is, how to use it, where drafts go, the course map."""
-    rows = "\n".join(
-        f"| {name[:2]} | [{title}]({name}) | {what} | {minutes} min |"
-        for name, title, what, minutes in LESSON_TABLE
-    )
-    total = sum(minutes for *_, minutes in LESSON_TABLE)
     return [
         header(
             "Not the Place for Spam: start here",
@@ -147,6 +190,7 @@ def start_here() -> list[nbformat.NotebookNode]:
                 "Find where your drafts are saved, and start over when you want to.",
             ],
         ),
+        RUN_ALL,
         md(
             """
             ## What this course is
@@ -166,19 +210,25 @@ def start_here() -> list[nbformat.NotebookNode]:
         ),
         md(
             """
-            ## How to use the notebooks
+            ## How to use the pages
 
-            1. In JupyterLab, open a notebook and choose **Run → Run All Cells** from the menu.
-               Everything on the page is then ready. (In the app view, Voilà, the page has
-               already run and shows no code: skip this step.)
-            2. Read from top to bottom. In JupyterLab the grey cells with code only load the
-               course's tools; you never have to edit them.
-            3. Use the widgets: sliders, tick boxes, drop-down lists, and buttons such as
+            1. Read from top to bottom.
+            2. Use the widgets: sliders, tick boxes, drop-down lists, and buttons such as
                **Check** and **Check my rewrite**. Your answers are checked the moment you click.
-            4. If a widget shows up as plain text (for example `VBox(...)`) or not at all, run all
-               cells again. If a red box says something went wrong, try once more and, if it keeps
+            3. If a red box says something went wrong, try once more and, if it keeps
                happening, show the box to your instructor.
             """
+        ),
+        notebook_only(
+            dedent(
+                """
+                **In JupyterLab:** open a notebook and choose **Run → Run All Cells** from the
+                menu first; everything on the page is then ready. The grey cells with code only
+                load the course's tools: you never have to edit them. If a widget shows up as
+                plain text (for example `VBox(...)`), as *Error displaying widget*, or not at
+                all, choose **Run → Run All Cells** again.
+                """
+            ).strip()
         ),
         md(
             """
@@ -206,21 +256,11 @@ def start_here() -> list[nbformat.NotebookNode]:
             Nothing else changes: the lessons and exercises stay as they are.
             """
         ),
-        md(
-            "## Course map\n\n"
-            "Work through the lessons in order; each builds on the one before.\n\n"
-            "| # | Lesson | What you will do | Time |\n|---|---|---|---|\n"
-            f"{rows}\n\n"
-            f"About {total} minutes in all.\n\n"
-            "### Exercises\n\n"
-            "Practise on your own once you have done the lessons (or whenever a lesson sends "
-            "you there). Each exercise is one message to rewrite, checked by the same grader."
-            f"\n\n{exercise_rows()}"
-        ),
+        md(course_map(lessons="", exercises="../exercises/")),
         key_points(
             [
-                "In JupyterLab, run each notebook with **Run → Run All Cells**; in the app view it"
-                " has already run. The widgets do the rest.",
+                "Read each page from the top and use its widgets: every answer is checked the"
+                " moment you click.",
                 "Your drafts are saved in the `progress/` folder (or in `OUTREACH_COACH_PROGRESS`"
                 " if you set it); delete a file there to redo that exercise.",
                 "Lessons 1 to 6 build on each other; the exercises are for practice.",
@@ -858,6 +898,29 @@ def when_it_goes_wrong() -> list[nbformat.NotebookNode]:
     ]
 
 
+def landing() -> list[nbformat.NotebookNode]:
+    """course.ipynb: the Voilà landing page, the course map with links (no solutions)."""
+    return [
+        md(
+            """
+            # Not the Place for Spam
+
+            A short, hands-on course on writing to people on LinkedIn so that they are glad you
+            did, built on one true story: a sales note sent to a whole list, a storm of
+            "unsubscribe" replies to everyone, and a sender who answered "it's not spam".
+
+            **New here?** Open [Start here](lessons/00_start_here.ipynb): five minutes on how
+            the course works and where your drafts are saved. Then take the lessons in order and
+            practise with the exercises. Every draft you check is saved, so you can stop and come
+            back at any time.
+            """
+        ),
+        md(course_map(lessons="lessons/", exercises="exercises/")),
+    ]
+
+
+LANDING = "course.ipynb"  # at the course root: where Voilà's file list starts
+
 LESSONS_BUILT = {
     "00_start_here.ipynb": start_here,
     "01_reply_all_storm.ipynb": reply_all_storm,
@@ -866,7 +929,13 @@ LESSONS_BUILT = {
     "04_offer_relevance.ipynb": offer_relevance,
     "05_professional_writing.ipynb": professional_writing,
     "06_when_it_goes_wrong.ipynb": when_it_goes_wrong,
+    LANDING: landing,
 }
+
+
+def target(name: str) -> Path:
+    """Where a built notebook goes: the landing page at the root, lessons in lessons/."""
+    return ROOT / name if name == LANDING else LESSONS / name
 
 
 # --- writing and checking ------------------------------------------------------------------------
@@ -874,7 +943,7 @@ LESSONS_BUILT = {
 
 def build(name: str) -> nbformat.NotebookNode:
     """The notebook for one lesson, without outputs."""
-    cells = LESSONS_BUILT[name]()
+    cells = with_widget_notes(copy.deepcopy(LESSONS_BUILT[name]()))
     stem = re.sub(r"[^a-z0-9]+", "-", name.removesuffix(".ipynb"))
     for index, cell in enumerate(cells):
         cell["id"] = f"{stem}-{index:02d}"[:64]
@@ -903,13 +972,13 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for name in names:
         notebook = build(name)
-        path = LESSONS / name
+        path = target(name)
         if args.check:
             current = nbformat.read(path, as_version=4) if path.exists() else None
             if current is None or sources(current) != sources(notebook):
                 stale.append(name)
             continue
-        LESSONS.mkdir(exist_ok=True)
+        path.parent.mkdir(exist_ok=True)
         path.write_text(serialise(notebook), encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
     if stale:

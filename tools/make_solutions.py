@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from outreach_coach import data  # noqa: E402
 from tools.build_exercises import notebook_bytes  # noqa: E402
+from tools.build_lessons import NOTEBOOK_ONLY, RUN_ALL_TEXT, WIDGET_NOTE_TEXT  # noqa: E402
 
 SOLUTIONS = ROOT / "solutions"
 SOLUTION_TAG = "solution"
@@ -101,14 +102,14 @@ TEACHING: dict[str, dict[str, list[str]]] = {
 
 YOUR_TURN = """## Your turn
 
-You do not need to change any code: run the cell above (Shift+Enter) and use the workbench.
+Use the workbench above; you do not need to change any code.
 
 1. Read who is writing and the profile card of the person you are writing to.
 2. Rewrite the original message in the box.
-3. Click **Check my rewrite**. Each category shows ✅ Passed or ❌ Needs work, with what to fix,
+3. Click **Check my rewrite**. Each category shows ✓ Passed or ✗ Needs work, with what to fix,
    and your text is shown with the flagged parts marked.
 4. Stuck? Click **Show a hint** (one hint at a time), or **Show a model answer** to compare.
-5. Keep going until all four categories show ✅ Passed.
+5. Keep going until all four categories show ✓ Passed.
 
 Your draft is saved every time you check it, so you can close the notebook and come back later.
 When you have finished the exercises, type your id (for example ana-k) in **Your id** and click
@@ -129,6 +130,21 @@ def _code(source: str, cell_id: str, solution: bool = False) -> nbformat.Noteboo
 def _markdown(source: str, cell_id: str, solution: bool = False) -> nbformat.NotebookNode:
     cell = new_markdown_cell(source)
     return _finish(cell, cell_id, solution)
+
+
+def _notebook_only(source: str, cell_id: str) -> nbformat.NotebookNode:
+    """Markdown for JupyterLab only: the course's Voilà template leaves it out."""
+    cell = _finish(new_markdown_cell(source), cell_id, solution=False)
+    cell["metadata"] = {"tags": [NOTEBOOK_ONLY]}
+    return cell
+
+
+def _workbench_cells(call: str) -> list[nbformat.NotebookNode]:
+    """The workbench cell, with the sentence to read above it when it shows no widget."""
+    return [
+        _notebook_only(WIDGET_NOTE_TEXT, "widget-note"),
+        _code(WORKBENCH_CELL.format(call=call), "workbench"),
+    ]
 
 
 def _finish(cell: nbformat.NotebookNode, cell_id: str, solution: bool) -> nbformat.NotebookNode:
@@ -163,6 +179,7 @@ def exercise_notebook(number: int, scenario_id: str) -> nbformat.NotebookNode:
                 f"In this exercise you will:\n\n{_bullets(teaching['objectives'])}",
                 "title",
             ),
+            _notebook_only(RUN_ALL_TEXT, "run-all"),
             _markdown(
                 "## The situation\n\n"
                 f"- **Writing:** {sender.name}, {sender.headline}\n"
@@ -170,7 +187,7 @@ def exercise_notebook(number: int, scenario_id: str) -> nbformat.NotebookNode:
                 f"- **Your task:** {scenario.task}",
                 "context",
             ),
-            _code(WORKBENCH_CELL.format(call=f'Workbench("{scenario_id}")'), "workbench"),
+            *_workbench_cells(f'Workbench("{scenario_id}")'),
             _markdown(YOUR_TURN, "your-turn"),
             _markdown(SOLUTION_HEADING, "solution-heading", solution=True),
             _code(
@@ -218,6 +235,7 @@ def capstone_notebook(number: int) -> nbformat.NotebookNode:
                 ),
                 "title",
             ),
+            _notebook_only(RUN_ALL_TEXT, "run-all"),
             _markdown(
                 "## The situation\n\n"
                 "No bad message to fix this time. Pick anyone from the course's profiles, pick "
@@ -226,14 +244,14 @@ def capstone_notebook(number: int) -> nbformat.NotebookNode:
                 "for each person you write to.",
                 "context",
             ),
-            _code(WORKBENCH_CELL.format(call="Workbench.capstone()"), "workbench"),
+            *_workbench_cells("Workbench.capstone()"),
             _markdown(
                 "## Your turn\n\n"
                 "1. Choose a person in **Write to** and a sender in **Write as**, then read both "
                 "cards.\n"
                 "2. Write your message in the box and click **Check my rewrite**.\n"
                 "3. Use **Show a hint** for a checklist, one step at a time.\n"
-                "4. When all four categories show ✅ Passed, try a second person: pick someone "
+                "4. When all four categories show ✓ Passed, try a second person: pick someone "
                 "whose needs are different.\n\n"
                 "Then type your id in **Your id** and click **Export my answers** for your "
                 "instructor.",

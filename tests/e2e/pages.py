@@ -23,8 +23,8 @@ RENDER_TIMEOUT_MS = 90_000  # Voilà executes the whole notebook before showing 
 FEEDBACK_TIMEOUT_MS = 15_000  # a kernel round trip: the grader's answer, a redrawn plot
 
 CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
-PASSED = "✅ Passed"
-NEEDS_WORK = "❌ Needs work"
+PASSED = "✓ Passed"
+NEEDS_WORK = "✗ Needs work"
 CHECK_LABEL = "Check my rewrite"
 
 # True once the notebook at `path` is the current widget, its kernel connected and idle.
@@ -159,7 +159,7 @@ def check_draft(box: Locator, text: str, expected: dict[str, bool]) -> None:
     for name in CATEGORIES:
         expect_category(box, name, expected[name])
     status = box.locator(".oc-status")
-    verdict = "✅ Ready to send" if all(expected.values()) else "❌ Not ready to send yet"
+    verdict = "✓ Ready to send" if all(expected.values()) else "✗ Not ready to send yet"
     expect(status).to_contain_text(verdict, timeout=FEEDBACK_TIMEOUT_MS)
     expect(status).to_contain_text("draft saved", timeout=FEEDBACK_TIMEOUT_MS)
     expect(error_box(box)).not_to_contain_text("went wrong")

@@ -22,6 +22,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools import launch
+
 REPO = Path(__file__).resolve().parents[2]
 
 SERVER_START_TIMEOUT = 60.0  # seconds until a server must answer (it takes ~3-4 s here)
@@ -29,14 +31,12 @@ SERVER_STOP_TIMEOUT = 10.0  # seconds between SIGTERM and SIGKILL
 HTTP_TIMEOUT = 10.0  # one API request
 KERNEL_IDLE_TIMEOUT = 90.0  # seconds for every kernel to become idle after "run all"
 
-# JupyterLab asks "Would you like to receive official Jupyter news?" in a pop-up that covers
-# part of the page, and it checks for updates over the network: both off. Autosave off too: the
-# tests run the course's own notebooks and must never write their outputs into them.
+# The course's own JupyterLab settings (no news pop-up, no update check, no widget state), as
+# start.sh uses them, plus autosave off: the tests run the course's own notebooks and must never
+# write into them, even stripped.
+COURSE_LAB_SETTINGS = REPO / launch.LAB_SETTINGS_DIR / "overrides.json"
 LAB_SETTINGS_OVERRIDES = {
-    "@jupyterlab/apputils-extension:notification": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
+    **json.loads(COURSE_LAB_SETTINGS.read_text(encoding="utf-8")),
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
 }
 
@@ -80,7 +80,8 @@ def isolated_env(base: Path) -> dict[str, str]:
         "OUTREACH_COACH_PROGRESS": base / "progress",
         "npm_config_cache": base / "npm-cache",  # npm writes its logs there, not in ~/.npm
     }
-    env = dict(os.environ)
+    # The course's Jupyter settings, found the way start.sh makes Jupyter find them.
+    env = launch.course_env(REPO, os.environ)
     for name, path in dirs.items():
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
@@ -317,7 +318,8 @@ def start_lab(
 
 
 def start_voila(root_dir: Path, env: dict[str, str], log_dir: Path) -> Server:
-    """Voilà in tree mode serving root_dir (every page load starts a kernel)."""
+    """Voilà in tree mode serving root_dir (every page load starts a kernel), with the course's
+    voila.json and template as `start.sh --voila` starts it."""
     token = secrets.token_hex(16)
 
     def argv(port: int) -> list[str]:

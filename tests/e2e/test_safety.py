@@ -30,7 +30,7 @@ PAYLOADS = (
 )
 # Elements the payloads would create if the page parsed them as HTML.
 INJECTED = "img[src='x'], svg[onload], script:not([type]), script[type='text/javascript']"
-VERDICT = re.compile("✅ Passed|❌ Needs work")
+VERDICT = re.compile("✓ Passed|✗ Needs work")
 HIGHLIGHT = ".oc-workbench .oc-feedback .oc-highlight"
 CHANGED_JS = "([css, old]) => document.querySelector(css)?.innerHTML !== old"
 # The highlighted text's characters, without the flag numbers ("[1]") that the marks add.
