@@ -132,8 +132,10 @@ ACTIVITY_CUES = re.compile(
     r"news|recent\w*|latest|update|photo\w*|pictures?)\b",
     re.IGNORECASE,
 )
+# Starting only at a comma, a full stop or the first space of a run keeps a name padded with
+# thousands of spaces linear.
 COMPANY_SUFFIXES = re.compile(
-    r"[,.]?\s+(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp|lp|pllc|pc"
+    r"(?:[,.]|(?<!\s))\s++(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp|lp|pllc|pc"
     r"|& co|and co|s\.a\.|sa|ag|bv|pty)\.?$",
     re.IGNORECASE,
 )
@@ -191,13 +193,19 @@ def company_pattern(company: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE) if names else None
 
 
+# "Head of Operations at Brightline | Speaker": white space is matched from the start of a run.
+HEADLINE_PARTS = re.compile(
+    r"(?<!\s)\s++(?:at|@)\s+|(?:(?<!\s)\s*+|(?<=\s))[|,]\s*|(?<!\s)\s++[–—-]\s+"
+)
+
+
 def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     """Each body sentence that uses a concrete detail of the profile, and which detail."""
     recipient = analysis.recipient
     exclude = analysis.recipient_name_stems
     activity = content_stems(recipient.recent_activity, exclude)
     about = content_stems(recipient.about, exclude)
-    role = re.split(r"\s+(?:at|@)\s+|\s*[|,]\s*|\s+[–—-]\s+", recipient.headline)
+    role = HEADLINE_PARTS.split(recipient.headline)
     headline_stems = content_stems(" ".join(role), exclude)
     interests = [(phrase, set(content_stems(phrase, exclude))) for phrase in recipient.interests]
     company = company_pattern(recipient.company)
@@ -239,8 +247,11 @@ def profile_detail(analysis: Analysis) -> Iterator[Finding]:
 
 # --- relevance ----------------------------------------------------------------------------
 
+# A break starts where a run of white space starts (or right after the previous break), and its
+# white space is taken possessively: retrying inside a run of spaces made splitting cubic.
 CLAUSE_BREAK = re.compile(
-    r"\s*(?:[;:—–]|\s-\s|,\s+|\s+(?:and|but|so)\s+(?=(?:i|we|wanted|want|would|thought)\b))\s*",
+    r"(?:(?<!\s)\s*+(?:[;:—–]|(?<=\s)-\s|,\s+|(?<=\s)(?:and|but|so)\s++"
+    r"(?=(?:i|we|wanted|want|would|thought)\b))|(?<=\s)(?:[;:—–]|,\s+))\s*",
     re.IGNORECASE,
 )
 # "I am the founder of TableTurn": who the sender is, not what they offer this reader.
@@ -515,7 +526,11 @@ def closing_ask(analysis: Analysis) -> Iterator[Finding]:
 # --- mechanics ------------------------------------------------------------------------------
 
 # After end punctuation and a space, or after a stray " ." glued to the next word (" .please").
-SENTENCE_START = re.compile(r"(?<![.…])[.!?]+[\"'”’)\]]*[ \t]+(?=\S)|(?<=\s)[.!?]+(?=[^\W\d_])")
+# A match starts only where a run of end punctuation starts and takes it possessively, so a run
+# of "!" is read once rather than again from every position in it.
+SENTENCE_START = re.compile(
+    r"(?<![.!?…])[.!?]++[\"'”’)\]]*+[ \t]++(?=\S)|(?<=\s)[.!?]++(?=[^\W\d_])"
+)
 LINE_LEAD = re.compile(r"^[ \t]*(?:[-–—•*>#]+[ \t]*|\d{1,2}[.)][ \t]+|[(\"'“‘]+)?")
 ENDS_SENTENCE = re.compile(r"[.!?:…)\]]$")
 NOT_A_SENTENCE_WORD = re.compile(r"(?:https?:|www\.|\S*@|\S*\.\w)", re.IGNORECASE)
