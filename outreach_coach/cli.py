@@ -130,7 +130,7 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="skip files larger than N bytes (default 1000000)",
+        help="skip files larger than N bytes (default 4000000)",
     )
     report.add_argument(
         "--workers",
