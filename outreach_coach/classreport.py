@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from . import data
 from .export import MAX_BYTES, SCHEMA, SCHEMA_VERSION, AnswersError, validate_answers
-from .files import UnreadableFile, read_json, read_regular
+from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
@@ -1211,7 +1211,7 @@ def run(
     frame = grade_class(accepted, workers=workers, progress=progress, errors=errors)
     rejected = sorted([*rejected, *errors], key=lambda r: (r.source, r.kind))
     for item in rejected:
-        print(f"not graded: {item.source}: {item.reason}", file=err)
+        print(printable(f"not graded: {item.source}: {item.reason}"), file=err)
     titles = {sid: s.title for sid, s in data.scenarios().items()}
     outcome = Outcome(frame, rejected)
     try:
@@ -1255,9 +1255,9 @@ def summary_text(outcome: Outcome) -> str:
             + f"; all four {_percent(drafts['scenario_passed'].mean())}."
         )
     if outcome.written:
-        lines.append("Wrote " + ", ".join(str(p) for p in outcome.written) + ".")
+        lines.append("Wrote " + ", ".join(printable(str(p)) for p in outcome.written) + ".")
     if outcome.feedback:
-        folder = outcome.feedback[0].parent
+        folder = printable(str(outcome.feedback[0].parent))
         lines.append(f"Wrote {_count(len(outcome.feedback), 'feedback file')} in {folder}.")
     if outcome.rejected:
         lines.append(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import data
+from .files import printable
 from .grader import grade
 
 EXIT_OK = 0
@@ -146,6 +147,11 @@ def run_report(args: argparse.Namespace) -> int:
     """Grade a folder of exported answers; 0 if every file was graded, 3 if some were not."""
     from . import classreport  # late: pandas and matplotlib are not needed by `check`
 
+    if args.html and args.csv and Path(args.html).resolve() == Path(args.csv).resolve():
+        raise UsageError(
+            f"--html and --csv name the same file ({args.html}): the table would overwrite "
+            "the report; give them different names, e.g. report.html and report.csv"
+        )
     try:
         outcome = classreport.run(
             args.submissions,
@@ -167,5 +173,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except (UsageError, data.DataError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE

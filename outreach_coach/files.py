@@ -126,6 +126,14 @@ def _depth(document: Any) -> int:
     return deepest
 
 
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences that could clear
+    or retitle it), line breaks and other invisible characters shown as Python escapes."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def read_json(path: Path, max_bytes: int, *, follow_symlinks: bool = True) -> Any:
     """read_regular() then parse_json(): the parsed document, or UnreadableFile saying why."""
     return parse_json(read_regular(path, max_bytes, follow_symlinks=follow_symlinks))

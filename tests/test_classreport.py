@@ -539,3 +539,22 @@ def test_an_export_with_one_huge_draft_has_its_other_answers_graded(good_class: 
     assert graded_pairs(frame)["max-x7"] == {S1.id, S2.id}
     assert [(r.source, r.kind) for r in rejected] == [("answers-max-x7.json", "draft-cut")]
     assert len(frame[frame["learner"] == "max-x7"]["draft"].iloc[0]) == 20_000
+
+
+def test_file_names_are_printed_escaped(good_class: Path, tmp_path: Path, capsys) -> None:
+    # A name with an escape sequence could clear or retitle the instructor's terminal.
+    (good_class / "answers-\x1b]0;pwned\x07\x1b[2J.json").write_text("{", encoding="utf-8")
+    main(["report", str(good_class), "--html", str(tmp_path / "r\x1b[2J.html")])
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err and "\x07" not in captured.err
+    assert "\x1b" not in captured.out
+    assert "answers-\\x1b]0;pwned\\x07\\x1b[2J.json" in captured.err
+    assert "r\\x1b[2J.html" in captured.out
+
+
+def test_the_same_file_for_html_and_csv_is_a_usage_error(
+    good_class: Path, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "report.out"
+    assert main(["report", str(good_class), "--html", str(target), "--csv", str(target)]) == 2
+    assert "same file" in capsys.readouterr().err and not target.exists()
