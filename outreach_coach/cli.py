@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        data.load_all()
         return args.run(args)
     except (UsageError, data.DataError) as error:
         print(f"error: {printable(str(error))}", file=sys.stderr)

@@ -337,6 +337,22 @@ def _is_course_file(path: Path) -> bool:
     )
 
 
+def _busy_note(scenario_id: str) -> str:
+    return (
+        f"Your save file for {scenario_id} is busy (another notebook or tab may be saving it), "
+        "so your last draft is not shown yet: reopen this notebook in a moment."
+    )
+
+
+def _not_restored_note(path: Path, err: OSError) -> str:
+    return (
+        f"Your save file for {path.stem} could not be read or repaired "
+        f"({err.strerror or err}), so your last draft is not shown. It was left as it is in "
+        f"{path.parent}: make that folder writable (or ask your instructor), then reopen this "
+        "notebook."
+    )
+
+
 def _damaged_note(scenario_id: str, kept_as: Path) -> str:
     return (
         f"Your earlier save file for {scenario_id} was damaged; it was kept as {kept_as.name} "
@@ -470,7 +486,14 @@ class DraftStore:
         try:
             with self._lock(path):
                 draft, note = self._read(path)
-        except (Timeout, OSError, NotAFile):
+        except NotAFile:
+            return None
+        except Timeout:
+            _PENDING_NOTES[_key(path)] = _busy_note(path.stem)
+            return None
+        except OSError as err:
+            # A read-only folder: the damaged file cannot be set aside, but the learner is told.
+            _PENDING_NOTES[_key(path)] = _not_restored_note(path, err)
             return None
         if note:
             _PENDING_NOTES[_key(path)] = note

@@ -324,6 +324,7 @@ class Workbench:
         self.last_error: BaseException | None = None
         self.hints_shown = 0
         try:
+            data.load_all()
             if scenario_id == CAPSTONE_ID:
                 recipient, sender = self._capstone_choice(recipient, sender)
                 self.task = capstone_task(recipient, sender)

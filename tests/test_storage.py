@@ -531,3 +531,19 @@ def test_damaged_learner_file_is_set_aside(tmp_path):
     assert len(list(tmp_path.glob("learner.json.corrupt-*"))) == 1
     store.set_learner_id("ana")
     assert store.learner_id == "ana"
+
+
+def test_a_damaged_draft_in_a_read_only_folder_is_not_restored_silently(tmp_path, monkeypatch):
+    path = tmp_path / "s01-a.json"
+    path.write_bytes(b"{not json")
+
+    def read_only(_path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(storage, "set_aside", read_only)
+    store = DraftStore(tmp_path)
+    assert store.load("s01-a") is None
+    note = store.note("s01-a")
+    assert "could not be read or repaired (Permission denied)" in note
+    assert "make that folder writable" in note
+    assert path.read_bytes() == b"{not json"  # left exactly as it was
