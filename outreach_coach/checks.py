@@ -150,7 +150,8 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         yield finding(analysis, "PERS001")
         return
     window = opening.text[:200]
-    first_sentence = sentences(window)[0].text
+    pieces = sentences(window)  # none when the line starts with 200 spaces
+    first_sentence = pieces[0].text if pieces else ""
     surname = recipient.name.split()[-1] if len(recipient.name.split()) > 1 else ""
     tokens = list(words(first_sentence if len(window) == 200 else window))
     greeted = bool(GREETING_START.match(window))

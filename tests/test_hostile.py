@@ -68,6 +68,14 @@ def test_a_profile_field_padded_with_spaces_is_graded_fast_or_refused(field):
     assert seconds_to_grade(GOOD_TO_MARIA, recipient=longest) < 1.0
 
 
+@pytest.mark.parametrize("space", SPACES, ids=["space", "nbsp", "ideographic", "tab", "em"])
+def test_an_opening_line_that_starts_with_a_long_run_of_spaces_is_graded(space):
+    # Found by benchmarks/hostile_inputs.py: the greeting check took the first sentence of the
+    # line's first 200 characters, and there was none (IndexError).
+    report = grade(space * 300 + "Hi Maria,\n\nWe help.\n\nPriya", recipient=MARIA, sender=PRIYA)
+    assert "PERS001" in report.codes
+
+
 clause_text = st.lists(
     st.sampled_from(
         [" ", "\t", "\u00a0", ";", ":", ",", "-", "—", "and", "so", "but", "i", "we", "x", "would"]
