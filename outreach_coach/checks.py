@@ -135,8 +135,8 @@ ACTIVITY_CUES = re.compile(
 # Starting only at a comma, a full stop or the first space of a run keeps a name padded with
 # thousands of spaces linear.
 COMPANY_SUFFIXES = re.compile(
-    r"(?:[,.]|(?<!\s))\s++(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp|lp|pllc|pc"
-    r"|& co|and co|s\.a\.|sa|ag|bv|pty)\.?$",
+    r"(?:[,.]|(?<!\s))\s++(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp"
+    r"|lp|pllc|pc|& co|and co|s\.a\.|sa|ag|bv|pty)\.?$",
     re.IGNORECASE,
 )
 

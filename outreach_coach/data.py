@@ -135,7 +135,10 @@ def _csv_people(path: Path, required: tuple[str, ...], build: Any) -> dict[str, 
         for name in required:
             if name != "about":
                 _need_text(path, index, record, name)
-        people[person_id] = build(record)
+        try:
+            people[person_id] = build(record)
+        except ValueError as error:  # a field too long for a profile, say
+            raise DataError(path, index, None, str(error)) from None
     return people
 
 

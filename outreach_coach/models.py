@@ -192,6 +192,8 @@ def _checked(record: Any, kind: str) -> Any:
                 f"{kind} field '{item.name}' has {len(value):,} characters: "
                 f"shorten it to at most {limit:,}"
             )
+    if not record.name.strip():
+        raise ValueError(f"{kind} profile field 'name' is empty: give the person's full name")
     return replace(record, **changes) if changes else record
 
 

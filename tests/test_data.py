@@ -152,3 +152,15 @@ def test_every_course_file_is_checked_when_the_course_opens(copy_of_data: Path) 
     # A message with no offer would not need the topics, yet grading says so at once.
     with pytest.raises(data.DataError, match=r"topics\.toml"):
         grade("Hi Maria, hope you are well.", recipient=MARIA)
+
+
+def test_a_profile_field_over_its_limit_names_the_row(copy_of_data: Path) -> None:
+    path = copy_of_data / "recipients.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Row 3's headline made longer than the 300 characters a profile may hold.
+    lines[2] = lines[2].replace("Not Cold Lists", "Not Cold Lists" + " and more" * 40, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(
+        data.DataError, match=r"recipients\.csv, row 3: recipient field 'headline' has"
+    ):
+        data.recipients()

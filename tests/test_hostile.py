@@ -163,3 +163,8 @@ def test_generated_messages_and_profiles_raise_only_documented_errors(message, p
     report.summary()
     report.to_dict()
     report._repr_html_()
+
+
+def test_a_dataclass_profile_with_an_empty_name_is_refused():
+    with pytest.raises(ValueError, match="field 'name' is empty"):
+        grade(GOOD_TO_MARIA, recipient=Recipient(**{**MARIA, "name": "  "}))
