@@ -133,9 +133,11 @@ ACTIVITY_CUES = re.compile(
     r"news|recent\w*|latest|update|photo\w*|pictures?)\b",
     re.IGNORECASE,
 )
+# Starting only at a comma, a full stop or the first space of a run keeps a name padded with
+# thousands of spaces linear.
 COMPANY_SUFFIXES = re.compile(
-    r"[,.]?\s+(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp|lp|pllc|pc"
-    r"|& co|and co|s\.a\.|sa|ag|bv|pty)\.?$",
+    r"(?:[,.]|(?<!\s))\s++(?:inc|llc|ltd|limited|co|corp|corporation|company|group|gmbh|plc|llp"
+    r"|lp|pllc|pc|& co|and co|s\.a\.|sa|ag|bv|pty)\.?$",
     re.IGNORECASE,
 )
 
@@ -149,7 +151,8 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         yield finding(analysis, "PERS001")
         return
     window = opening.text[:200]
-    first_sentence = sentences(window)[0].text
+    pieces = sentences(window)  # none when the line starts with 200 spaces
+    first_sentence = pieces[0].text if pieces else ""
     # Any part after the first name may be the surname a title goes with ("Mr. Quispe Mamani").
     surnames = {fold(part) for part in recipient.name.split()[1:]}
     tokens = list(words(first_sentence if len(window) == 200 else window))
@@ -193,13 +196,19 @@ def company_pattern(company: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE) if names else None
 
 
+# "Head of Operations at Brightline | Speaker": white space is matched from the start of a run.
+HEADLINE_PARTS = re.compile(
+    r"(?<!\s)\s++(?:at|@)\s+|(?:(?<!\s)\s*+|(?<=\s))[|,]\s*|(?<!\s)\s++[–—-]\s+"
+)
+
+
 def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     """Each body sentence that uses a concrete detail of the profile, and which detail."""
     recipient = analysis.recipient
     exclude = analysis.recipient_name_stems
     activity = content_stems(recipient.recent_activity, exclude)
     about = content_stems(recipient.about, exclude)
-    role = re.split(r"\s+(?:at|@)\s+|\s*[|,]\s*|\s+[–—-]\s+", recipient.headline)
+    role = HEADLINE_PARTS.split(recipient.headline)
     headline_stems = content_stems(" ".join(role), exclude)
     interests = [(phrase, set(content_stems(phrase, exclude))) for phrase in recipient.interests]
     # The sender's own pitch is not a detail about the reader: "our grant-writing service"
@@ -281,8 +290,11 @@ def profile_detail(analysis: Analysis) -> Iterator[Finding]:
 
 # --- relevance ----------------------------------------------------------------------------
 
+# A break starts where a run of white space starts (or right after the previous break), and its
+# white space is taken possessively: retrying inside a run of spaces made splitting cubic.
 CLAUSE_BREAK = re.compile(
-    r"\s*(?:[;:—–]|\s-\s|,\s+|\s+(?:and|but|so)\s+(?=(?:i|we|wanted|want|would|thought)\b))\s*",
+    r"(?:(?<!\s)\s*+(?:[;:—–]|(?<=\s)-\s|,\s+|(?<=\s)(?:and|but|so)\s++"
+    r"(?=(?:i|we|wanted|want|would|thought)\b))|(?<=\s)(?:[;:—–]|,\s+))\s*",
     re.IGNORECASE,
 )
 # "I am the founder of TableTurn": who the sender is, not what they offer this reader.
@@ -614,7 +626,11 @@ def closing_ask(analysis: Analysis) -> Iterator[Finding]:
 # --- mechanics ------------------------------------------------------------------------------
 
 # After end punctuation and a space, or after a stray " ." glued to the next word (" .please").
-SENTENCE_START = re.compile(r"(?<![.…])[.!?]+[\"'”’)\]]*[ \t]+(?=\S)|(?<=\s)[.!?]+(?=[^\W\d_])")
+# A match starts only where a run of end punctuation starts and takes it possessively, so a run
+# of "!" is read once rather than again from every position in it.
+SENTENCE_START = re.compile(
+    r"(?<![.!?…])[.!?]++[\"'”’)\]]*+[ \t]++(?=\S)|(?<=\s)[.!?]++(?=[^\W\d_])"
+)
 LINE_LEAD = re.compile(r"^[ \t]*(?:[-–—•*>#]+[ \t]*|\d{1,2}[.)][ \t]+|[(\"'“‘]+)?")
 ENDS_SENTENCE = re.compile(r"[.!?:…)\]]$")
 NOT_A_SENTENCE_WORD = re.compile(r"(?:https?:|www\.|\S*@|\S*\.\w)", re.IGNORECASE)

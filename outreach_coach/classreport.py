@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import multiprocessing
 import os
 import re
+import secrets
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -34,16 +34,25 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import data, marks
-from .export import SCHEMA, SCHEMA_VERSION, AnswersError, read_answers
+from .export import MAX_BYTES, SCHEMA, SCHEMA_VERSION, AnswersError, validate_answers
+from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
-from .storage import FORMAT, FORMAT_VERSION, LEARNER_FILE, check_learner_id
+from .storage import (
+    FORMAT,
+    FORMAT_VERSION,
+    LEARNER_FILE,
+    MAX_DRAFT_CHARS,
+    MAX_LEARNER_FILE_BYTES,
+    check_learner_id,
+)
 
 EXIT_OK = 0
 EXIT_REJECTED = 3  # the report was written, but some files (or answers) were not graded
-DEFAULT_MAX_BYTES = 1_000_000
-COURSE_SALT = b"not-the-place-for-spam/class-report/v1"
+DEFAULT_MAX_BYTES = MAX_BYTES
 SALT_ENV = "OUTREACH_COACH_REPORT_SALT"
+# The class's own pseudonym key, made on the first --anonymize run beside the report's files.
+SECRET_FILE = "outreach-coach-report.secret"
 PSEUDONYM_LENGTH = 8  # hex digits: collisions stay unlikely (~1e-4) even for 1,000 learners
 PROGRESS_MIN = 100  # items before a progress bar is worth showing
 PARALLEL_MIN = 300  # distinct drafts before worker processes pay for their start-up
@@ -66,6 +75,7 @@ FRAME_COLUMNS = (*CSV_COLUMNS, "draft", "saved_at", "findings")
 
 REJECT_KINDS = {
     "too-large": "File too large",
+    "not-a-file": "Not a regular file",
     "unreadable": "Cannot be read",
     "invalid-json": "Not valid JSON",
     "not-answers": "Not an answers file",
@@ -77,6 +87,7 @@ REJECT_KINDS = {
     "draft-fields": "Save file with missing or malformed fields",
     "draft-scenario": "Save file of an unknown scenario",
     "duplicate": "Duplicate learner",
+    "draft-cut": "Draft cut to what the grader reads",
     "grader-error": "Grader error",
 }
 
@@ -170,7 +181,9 @@ def load_submissions(
         if problem is not None:
             rejected.append(problem)
         if usable is not None:
+            usable, cut = _cut_long_drafts(usable)
             accepted.append(usable)
+            rejected.extend(cut)
     rejected.extend(duplicates)
     return accepted, sorted(rejected, key=lambda r: (r.source, r.kind))
 
@@ -181,13 +194,18 @@ def candidate_files(root: Path) -> list[Path]:
         raise ReportInputError(f"{root} does not exist: pass the folder that holds the answers")
     if root.is_file():
         return [root]
-    folders = [root, *sorted(p for p in root.iterdir() if p.is_dir() and _visible(p))]
+    inside = sorted(p for p in root.iterdir() if _visible(p))
+    folders = [root, *(p for p in inside if p.is_dir() and not p.is_symlink())]
+    # Anything that is not a regular file (a FIFO, a device, a symbolic link, a linked folder)
+    # is listed, not read: _read_file rejects it with a reason.
+    linked = [p for p in inside if p.is_symlink() and p.is_dir()]
     files = [
         path
         for folder in folders
         for path in sorted(folder.glob("*.json"))
-        if path.is_file() and _visible(path) and path.name != LEARNER_FILE
+        if _visible(path) and path.name != LEARNER_FILE
     ]
+    files = sorted([*files, *linked])
     if not files:
         raise ReportInputError(
             f"nothing to read in {root}: expected answers-<learner>.json files "
@@ -213,35 +231,26 @@ def _read_file(
 ) -> Submission | _DraftFile | Rejected:
     """Read one .json file as exported answers or as a DraftStore save file."""
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        return Rejected(name, "unreadable", f"cannot be read ({error.strerror or error})")
-    if size > max_bytes:
-        return Rejected(
-            name,
-            "too-large",
-            f"is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes); "
-            "an answers file is much smaller, so this is probably not one",
-        )
-    if path.name.startswith("answers-"):
-        return _read_export(path, name, max_bytes)
-    document, problem = _parse_json(path, name)
-    if problem is not None:
-        return problem
-    if _looks_like_draft(document):
+        document = read_json(path, max_bytes, follow_symlinks=False)
+    except FileNotFoundError:
+        return Rejected(name, "unreadable", "disappeared while the report was reading it")
+    except UnreadableFile as error:
+        return _unreadable(name, error)
+    if not path.name.startswith("answers-") and _looks_like_draft(document):
         return _read_draft_file(document, path, name, known)
-    return _read_export(path, name, max_bytes)
+    return _read_export(document, path.name, name)
 
 
-def _parse_json(path: Path, name: str) -> tuple[Any, Rejected | None]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, Rejected(name, "unreadable", f"cannot be read ({error.strerror or error})")
-    try:
-        return json.loads(raw.decode("utf-8").removeprefix("\ufeff")), None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return None, Rejected(name, "invalid-json", f"is not valid JSON text ({error})")
+def _unreadable(name: str, error: UnreadableFile) -> Rejected:
+    if error.kind == "too-large":
+        reason = (
+            f"{error.reason} (--max-bytes); an answers file is much smaller, "
+            "so this is probably not one"
+        )
+        return Rejected(name, "too-large", reason)
+    if error.kind == "not-regular":
+        return Rejected(name, "not-a-file", error.reason)
+    return Rejected(name, error.kind, error.reason)
 
 
 def _looks_like_draft(document: Any) -> bool:
@@ -252,13 +261,13 @@ def _looks_like_draft(document: Any) -> bool:
     )
 
 
-def _read_export(path: Path, name: str, max_bytes: int) -> Submission | Rejected:
-    """Validate an exported-answers file with the course's own reader (export.read_answers)."""
+def _read_export(document: Any, file_name: str, name: str) -> Submission | Rejected:
+    """Validate exported answers with the course's own checks (export.validate_answers)."""
     try:
-        document = read_answers(path, max_bytes=max_bytes)
+        validate_answers(document, file_name)
     except AnswersError as error:
-        kind, learner_id = _classify(path, max_bytes)
-        return Rejected(name, kind, _without_name(error.reason, path.name), learner_id)
+        kind, learner_id = _classify(document)
+        return Rejected(name, kind, _without_name(error.reason, file_name), learner_id)
     answers = tuple(
         Answer(a["scenario_id"], a["draft"], a.get("saved_at") or "") for a in document["answers"]
     )
@@ -274,16 +283,8 @@ def _read_export(path: Path, name: str, max_bytes: int) -> Submission | Rejected
     )
 
 
-def _classify(path: Path, max_bytes: int) -> tuple[str, str | None]:
-    """Which kind of problem read_answers found (its reason is text), and the learner if known."""
-    try:
-        if path.stat().st_size > max_bytes:
-            return "too-large", None
-        document = json.loads(path.read_bytes().decode("utf-8").removeprefix("\ufeff"))
-    except OSError:
-        return "unreadable", None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return "invalid-json", None
+def _classify(document: Any) -> tuple[str, str | None]:
+    """Which kind of problem validate_answers found (its reason is text), and the learner."""
     if not isinstance(document, dict):
         return "not-answers", None
     learner_id = document.get("learner_id")
@@ -296,6 +297,21 @@ def _classify(path: Path, max_bytes: int) -> tuple[str, str | None]:
     if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
         return "schema-version", learner_id
     return "invalid-fields", learner_id
+
+
+def _cut_long_drafts(submission: Submission) -> tuple[Submission, list[Rejected]]:
+    """Drafts cut to what the grader reads (one huge paste must not sink the other answers)."""
+    notes, answers = [], []
+    for answer in submission.answers:
+        if len(answer.draft) > MAX_DRAFT_CHARS:
+            reason = (
+                f"the {answer.scenario_id} draft is {len(answer.draft):,} characters; its first "
+                f"{MAX_DRAFT_CHARS:,} (all the grader reads) were graded"
+            )
+            notes.append(Rejected(submission.source, "draft-cut", reason, submission.learner_id))
+            answer = replace(answer, draft=answer.draft[:MAX_DRAFT_CHARS])
+        answers.append(answer)
+    return (replace(submission, answers=tuple(answers)) if notes else submission), notes
 
 
 def _without_name(reason: str, name: str) -> str:
@@ -372,9 +388,9 @@ def _parent(source: str) -> str:
 def _folder_learner(folder: Path) -> str:
     """The learner id from learner.json, or else the folder's name made into a valid id."""
     try:
-        document = json.loads((folder / LEARNER_FILE).read_text(encoding="utf-8"))
+        document = read_json(folder / LEARNER_FILE, MAX_LEARNER_FILE_BYTES, follow_symlinks=False)
         return check_learner_id(document["learner_id"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, UnreadableFile, ValueError, KeyError, TypeError):
         pass
     name = folder.resolve().name
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")[:64] or "learner"
@@ -585,6 +601,15 @@ def _show_progress(progress: bool | None, total: int) -> bool:
     return not quiet and total >= PROGRESS_MIN
 
 
+def _secret_folder(*outputs: str | os.PathLike[str] | None) -> Path:
+    """Where the pseudonym key lives: beside the HTML, CSV or feedback folder (never inside a
+    report, nor among the feedback files that go to learners), else here."""
+    for output in outputs:
+        if output is not None:
+            return Path(output).parent
+    return Path()
+
+
 def _progress_bar(total: int, label: str, progress: bool | None) -> tqdm:
     return tqdm(
         total=total,
@@ -604,47 +629,79 @@ def _bar(items: Sequence[Path], label: str, progress: bool | None) -> Iterable[P
 # --- anonymizing -----------------------------------------------------------------------------
 
 
-def course_salt() -> bytes:
-    """The key of the pseudonyms: $OUTREACH_COACH_REPORT_SALT if set, else the course's own."""
+def class_secret(folder: str | os.PathLike[str]) -> bytes:
+    """The key of this class's pseudonyms: $OUTREACH_COACH_REPORT_SALT if set, else the secret
+    in folder/outreach-coach-report.secret, made (readable by its owner only) on first use.
+
+    A key in the public source would let anyone with a roster recompute every pseudonym; this
+    one stays with the instructor, so the same class gets the same pseudonyms run after run.
+    """
     override = os.environ.get(SALT_ENV, "")
-    return override.encode("utf-8") if override else COURSE_SALT
+    if override:
+        return override.encode("utf-8")
+    path = Path(folder) / SECRET_FILE
+    try:
+        secret = read_regular(path, 1000).strip()
+    except FileNotFoundError:
+        return _new_secret(path)
+    except UnreadableFile as error:
+        raise ReportInputError(f"cannot use the pseudonym key {path}: it {error.reason}") from None
+    if len(secret) < 32:
+        raise ReportInputError(
+            f"the pseudonym key {path} is damaged (too short): restore it from a backup, or "
+            "delete it to start new pseudonyms (every learner's pseudonym will change)"
+        )
+    return secret
 
 
-def pseudonym(learner_id: str, length: int = PSEUDONYM_LENGTH) -> str:
-    """A stable stand-in for a learner id: the same id always gives the same 'learner-xxxxxxxx'."""
-    return f"learner-{_digest(learner_id, length)}"
+def _new_secret(path: Path) -> bytes:
+    secret = secrets.token_hex(32).encode("ascii")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return class_secret(path.parent)  # another run made it a moment ago
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secret + b"\n")
+    return secret
 
 
-def pseudonyms(learner_ids: Iterable[str]) -> dict[str, str]:
+def pseudonym(learner_id: str, key: bytes, length: int = PSEUDONYM_LENGTH) -> str:
+    """A stable stand-in for a learner id: one id and key always give one 'learner-xxxxxxxx'."""
+    return f"learner-{_digest(learner_id, key, length)}"
+
+
+def pseudonyms(learner_ids: Iterable[str], key: bytes) -> dict[str, str]:
     """Pseudonyms for a class; ids whose short pseudonyms collide get longer ones."""
     ids = sorted(set(learner_ids))
-    short = {learner_id: pseudonym(learner_id) for learner_id in ids}
+    short = {learner_id: pseudonym(learner_id, key) for learner_id in ids}
     taken = Counter(short.values())
     return {
-        learner_id: name if taken[name] == 1 else pseudonym(learner_id, 16)
+        learner_id: name if taken[name] == 1 else pseudonym(learner_id, key, 16)
         for learner_id, name in short.items()
     }
 
 
 def anonymize(
-    frame: pd.DataFrame, rejected: Sequence[Rejected]
+    frame: pd.DataFrame, rejected: Sequence[Rejected], key: bytes
 ) -> tuple[pd.DataFrame, list[Rejected]]:
     """Replace learner ids (and file names that reveal them) with stable pseudonyms."""
-    names = pseudonyms([*frame["learner"], *(r.learner_id for r in rejected if r.learner_id)])
+    ids = [*frame["learner"], *(r.learner_id for r in rejected if r.learner_id)]
+    names = pseudonyms(ids, key)
     hidden = frame.assign(learner=frame["learner"].map(names))
     known = set(data.scenarios())
-    return hidden, [_anonymized(item, names, known) for item in rejected]
+    return hidden, [_anonymized(item, names, known, key) for item in rejected]
 
 
-def _anonymized(item: Rejected, names: Mapping[str, str], known: set[str]) -> Rejected:
+def _anonymized(item: Rejected, names: Mapping[str, str], known: set[str], key: bytes) -> Rejected:
     learner_id = item.learner_id
     match = re.match(r"(?:.*/)?answers-([A-Za-z0-9._-]+?)(?:\.json$|[ (])", item.source)
     if learner_id is None and match:
         learner_id = match.group(1)  # an unreadable file: its name is the only clue to whose
-    alias = (names.get(learner_id) or pseudonym(learner_id)) if learner_id else None
-    table = {item.source: _anonymous_source(item.source, learner_id, alias, known)}
+    alias = (names.get(learner_id) or pseudonym(learner_id, key)) if learner_id else None
+    table = {item.source: _anonymous_source(item.source, learner_id, alias, known, key)}
     if item.other:
-        table[item.other] = _anonymous_source(item.other, learner_id, alias, known)
+        table[item.other] = _anonymous_source(item.other, learner_id, alias, known, key)
     reason = item.reason
     for original in sorted(table, key=len, reverse=True):
         reason = reason.replace(original, table[original])
@@ -655,11 +712,11 @@ def _anonymized(item: Rejected, names: Mapping[str, str], known: set[str]) -> Re
 
 
 def _anonymous_source(
-    source: str, learner_id: str | None, alias: str | None, known: set[str]
+    source: str, learner_id: str | None, alias: str | None, known: set[str], key: bytes
 ) -> str:
     """A file name that says whose file it is by pseudonym only."""
     if learner_id is None or alias is None:
-        return f"file-{_digest(source)}.json"
+        return f"file-{_digest(source, key)}.json"
     if source.endswith("/"):
         return f"{alias}/"
     folder, _, filename = source.rpartition("/")
@@ -670,12 +727,12 @@ def _anonymous_source(
     elif filename.startswith(prefix) and re.match(r"[ (.]", rest):
         name = f"answers-{alias}{rest}"  # keeps " (1)", so two files of one learner differ
     else:
-        name = f"file-{_digest(filename)}.json"  # the name may hold someone else's id
+        name = f"file-{_digest(filename, key)}.json"  # the name may hold someone else's id
     return f"{alias}/{name}" if folder else name
 
 
-def _digest(text: str, length: int = PSEUDONYM_LENGTH) -> str:
-    digest = hmac.new(course_salt(), text.encode("utf-8"), hashlib.sha256).hexdigest()
+def _digest(text: str, key: bytes, length: int = PSEUDONYM_LENGTH) -> str:
+    digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
     return digest[:length]
 
 
@@ -1154,14 +1211,15 @@ def run(
     frame = grade_class(accepted, workers=workers, progress=progress, errors=errors)
     rejected = sorted([*rejected, *errors], key=lambda r: (r.source, r.kind))
     for item in rejected:
-        print(f"not graded: {item.source}: {item.reason}", file=err)
+        print(printable(f"not graded: {item.source}: {item.reason}"), file=err)
     titles = {sid: s.title for sid, s in data.scenarios().items()}
     outcome = Outcome(frame, rejected)
     try:
+        key = class_secret(_secret_folder(html, csv, feedback_dir)) if anonymize_ids else b""
         if feedback_dir is not None:
-            aliases = pseudonyms(frame["learner"]) if anonymize_ids else None
+            aliases = pseudonyms(frame["learner"], key) if anonymize_ids else None
             outcome.feedback = write_feedback(frame, feedback_dir, titles=titles, aliases=aliases)
-        shown, listed = anonymize(frame, rejected) if anonymize_ids else (frame, rejected)
+        shown, listed = anonymize(frame, rejected, key) if anonymize_ids else (frame, rejected)
         if html is not None:
             target = Path(html)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -1197,9 +1255,9 @@ def summary_text(outcome: Outcome) -> str:
             + f"; all four {_percent(drafts['scenario_passed'].mean())}."
         )
     if outcome.written:
-        lines.append("Wrote " + ", ".join(str(p) for p in outcome.written) + ".")
+        lines.append("Wrote " + ", ".join(printable(str(p)) for p in outcome.written) + ".")
     if outcome.feedback:
-        folder = outcome.feedback[0].parent
+        folder = printable(str(outcome.feedback[0].parent))
         lines.append(f"Wrote {_count(len(outcome.feedback), 'feedback file')} in {folder}.")
     if outcome.rejected:
         lines.append(

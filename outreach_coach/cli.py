@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import data
+from .files import printable
 from .grader import grade
 
 EXIT_OK = 0
@@ -130,7 +131,7 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="skip files larger than N bytes (default 1000000)",
+        help="skip files larger than N bytes (default 4000000)",
     )
     report.add_argument(
         "--workers",
@@ -146,6 +147,11 @@ def run_report(args: argparse.Namespace) -> int:
     """Grade a folder of exported answers; 0 if every file was graded, 3 if some were not."""
     from . import classreport  # late: pandas and matplotlib are not needed by `check`
 
+    if args.html and args.csv and Path(args.html).resolve() == Path(args.csv).resolve():
+        raise UsageError(
+            f"--html and --csv name the same file ({args.html}): the table would overwrite "
+            "the report; give them different names, e.g. report.html and report.csv"
+        )
     try:
         outcome = classreport.run(
             args.submissions,
@@ -165,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        data.load_all()
         return args.run(args)
     except (UsageError, data.DataError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE

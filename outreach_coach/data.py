@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import tomllib
@@ -64,19 +66,47 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise DataError(path, None, None, "file not found: check the data folder") from None
     except tomllib.TOMLDecodeError as error:
         raise DataError(path, None, None, f"is not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:
+        raise DataError(path, None, None, _not_utf8(error)) from None
+
+
+def _not_utf8(error: UnicodeDecodeError) -> str:
+    return f"is not UTF-8 text (bad byte at position {error.start}): save it as UTF-8"
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise DataError(path, None, None, "file not found: check the data folder") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise DataError(path, None, None, _not_utf8(error)) from None
+    if not text.strip():
+        header = ", ".join(("id", *required))
+        raise DataError(path, None, None, f"is empty: expected a header row ({header})")
+    _check_quotes(path, text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as error:
         raise DataError(path, None, None, f"is not a readable CSV table ({error})") from None
     missing = [column for column in ("id", *required) if column not in frame.columns]
     if missing:
         raise DataError(path, None, missing[0], f"column '{missing[0]}' is missing from the header")
     return frame
+
+
+def _check_quotes(path: Path, text: str) -> None:
+    """DataError naming the row where a quoted field is opened and never closed (pandas would
+    read the rest of the file into that field and blame some later field instead)."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    row = 1
+    try:
+        for _ in reader:
+            row = reader.line_num + 1
+    except csv.Error as error:
+        raise DataError(
+            path, row, None, f'a quoted field on this row is never closed ({error}): add the "'
+        ) from None
 
 
 def _check_id(path: Path, row: int | str, value: Any, seen: set[str]) -> str:
@@ -105,7 +135,10 @@ def _csv_people(path: Path, required: tuple[str, ...], build: Any) -> dict[str, 
         for name in required:
             if name != "about":
                 _need_text(path, index, record, name)
-        people[person_id] = build(record)
+        try:
+            people[person_id] = build(record)
+        except ValueError as error:  # a field too long for a profile, say
+            raise DataError(path, index, None, str(error)) from None
     return people
 
 
@@ -245,11 +278,21 @@ def lexicon() -> dict[str, Any]:
     path = data_dir() / "lexicon.toml"
     document = _read_toml(path)
     for name in ("stopwords", "generic", "acronyms", "common_words"):
-        if not isinstance(document.get(name), list):
+        words = document.get(name)
+        if not isinstance(words, list):
             raise DataError(path, None, name, "expected a list of words")
+        for word in words:
+            if not isinstance(word, str):
+                raise DataError(path, None, name, f"expected words in quotes, found {word!r}")
     for name in ("misspellings", "nicknames", "text_speak"):
-        if not isinstance(document.get(name), dict):
+        table = document.get(name)
+        if not isinstance(table, dict):
             raise DataError(path, None, name, f"expected a [{name}] table")
+        for key, value in table.items():
+            values = value if name == "nicknames" and isinstance(value, list) else [value]
+            if not all(isinstance(v, str) for v in values):
+                expected = "a list of names in quotes" if name == "nicknames" else "text in quotes"
+                raise DataError(path, key, name, f"expected {expected}, found {value!r}")
     return document
 
 
@@ -263,6 +306,20 @@ def cues() -> dict[str, tuple[str, ...]]:
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
             raise DataError(path, None, name, "expected a list of phrases")
     return {name: tuple(phrases) for name, phrases in document.items()}
+
+
+def grader_data() -> None:
+    """Load (and so validate) the word lists grade() reads, before the first message needs them."""
+    lexicon()
+    topics()
+    cues()
+
+
+def load_all() -> None:
+    """Load and validate every course data file, so a mistake is reported when the course
+    opens, not when some later message happens to need that file."""
+    for loader in (recipients, senders, messages, scenarios, topics, lexicon, cues):
+        loader()
 
 
 _DERIVED: list[Callable[[], None]] = []

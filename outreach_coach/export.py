@@ -8,14 +8,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .storage import LEARNER_ID_RE, atomic_write_text, check_learner_id, utc_now
+from .files import UnreadableFile, parse_json, read_regular
+from .storage import (
+    LEARNER_ID_RE,
+    MAX_DRAFT_CHARS,
+    atomic_write_text,
+    check_learner_id,
+    utc_now,
+    without_surrogates,
+)
 
 if TYPE_CHECKING:
     from .storage import DraftStore
 
 SCHEMA = "outreach-coach/answers"
 SCHEMA_VERSION = 1
-MAX_BYTES = 1_000_000
+# Room for every scenario's draft at the store's limit (MAX_DRAFT_CHARS) with its report.
+MAX_BYTES = 4_000_000
 
 
 class AnswersError(ValueError):
@@ -39,7 +48,8 @@ def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
     answers = [
         {
             "scenario_id": draft.scenario_id,
-            "draft": draft.text,
+            # Drafts saved before the store capped them are cut here, so the file stays usable.
+            "draft": draft.text[:MAX_DRAFT_CHARS],
             "saved_at": draft.saved_at,
             "checks": draft.checks,
             "report": draft.report,
@@ -67,7 +77,8 @@ def write_answers(
         target = Path(path).expanduser()
         if target.is_dir():
             target = target / answers_filename(data["learner_id"])
-    atomic_write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(target, without_surrogates(text))
     return target
 
 
@@ -79,34 +90,20 @@ def read_answers(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> di
         return AnswersError(reason, path)
 
     try:
-        with path.open("rb") as handle:
-            # Read one byte past the limit so an oversized file is caught without loading it all.
-            raw = handle.read(max_bytes + 1)
+        data = parse_json(read_regular(path, max_bytes))
     except FileNotFoundError:
         raise fail(f"{path.name}: file not found.") from None
-    except IsADirectoryError:
-        raise fail(f"{path.name} is a folder, not an answers file.") from None
-    except OSError as err:
-        raise fail(f"{path.name} could not be read ({err.strerror or err}).") from None
-    if len(raw) > max_bytes:
-        raise fail(
-            f"{path.name} is larger than {max_bytes:,} bytes; an answers file is much smaller, "
-            "so this is probably not one (export it again from the course)."
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise fail(
-            f"{path.name} is not UTF-8 text (bad byte at position {err.start}); "
-            "export it again instead of editing it by hand."
-        ) from None
-    try:
-        data = json.loads(text.removeprefix("\ufeff"))
-    except json.JSONDecodeError as err:
-        raise fail(
-            f"{path.name} is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); "
-            "export it again instead of editing it by hand."
-        ) from None
+    except UnreadableFile as err:
+        if err.kind == "too-large":
+            raise fail(
+                f"{path.name} is larger than {max_bytes:,} bytes; an answers file is much "
+                "smaller, so this is probably not one (export it again from the course)."
+            ) from None
+        advice = "export it again instead of editing it by hand"
+        if err.kind != "invalid-json":
+            advice = "hand in the answers file itself"
+        reason = err.reason.removesuffix(": skipped")
+        raise fail(f"{path.name} {reason}; {advice}.") from None
     return validate_answers(data, path.name, fail)
 
 

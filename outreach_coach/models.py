@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+# What one profile may hold. LinkedIn's own limits are lower (a headline 220 characters, About
+# 2,600, a post 3,000); past these a profile only makes grading slower, never fairer.
+FIELD_LIMITS = {
+    "name": 100,
+    "headline": 300,
+    "company": 200,
+    "industry": 200,
+    "recent_activity": 5000,
+    "about": 5000,
+    "id": 100,
+}
+MAX_PHRASES = 50
+MAX_PHRASE_CHARS = 200
 
 RECIPIENT_REQUIRED = ("name", "headline", "company", "industry", "interests", "recent_activity")
 SENDER_REQUIRED = ("name", "headline", "company", "offers")
@@ -140,11 +154,58 @@ def _check_required(source: Any, required: tuple[str, ...], kind: str) -> None:
         raise ValueError(f"{kind} profile field 'name' is empty: give the person's full name")
 
 
+def _checked(record: Any, kind: str) -> Any:
+    """The record with its list fields as tuples, or ValueError naming the field that is the
+    wrong type or too long (records built directly skip the mapping path's conversions)."""
+    changes = {}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if item.name in ("interests", "offers"):
+            if isinstance(value, str) or not isinstance(value, tuple | list):
+                raise ValueError(
+                    f"{kind} field '{item.name}' must be a tuple of short phrases, "
+                    f"got {type(value).__name__}"
+                )
+            if len(value) > MAX_PHRASES:
+                raise ValueError(
+                    f"{kind} field '{item.name}' lists {len(value):,} phrases: keep at most "
+                    f"{MAX_PHRASES}, the ones that matter most"
+                )
+            for phrase in value:
+                if not isinstance(phrase, str):
+                    raise ValueError(
+                        f"{kind} field '{item.name}' must hold text, got {type(phrase).__name__}"
+                    )
+                if len(phrase) > MAX_PHRASE_CHARS:
+                    raise ValueError(
+                        f"{kind} field '{item.name}' has a phrase of {len(phrase):,} characters: "
+                        f"keep each under {MAX_PHRASE_CHARS}"
+                    )
+            if isinstance(value, list):
+                changes[item.name] = tuple(value)
+            continue
+        if not isinstance(value, str):
+            raise ValueError(f"{kind} field '{item.name}' must be text, got {type(value).__name__}")
+        limit = FIELD_LIMITS[item.name]
+        if len(value) > limit:
+            raise ValueError(
+                f"{kind} field '{item.name}' has {len(value):,} characters: "
+                f"shorten it to at most {limit:,}"
+            )
+    if not record.name.strip():
+        raise ValueError(f"{kind} profile field 'name' is empty: give the person's full name")
+    return replace(record, **changes) if changes else record
+
+
 def as_recipient(source: Any) -> Recipient:
-    """Turn a mapping (or an object with the same attributes) into a Recipient."""
+    """Turn a mapping (or an object with the same attributes) into a checked Recipient."""
     if isinstance(source, Recipient):
-        return source
+        return _checked(source, "recipient")
     _check_required(source, RECIPIENT_REQUIRED, "recipient")
+    return _checked(_build_recipient(source), "recipient")
+
+
+def _build_recipient(source: Any) -> Recipient:
     return Recipient(
         name=_text(_field(source, "name")),
         headline=_text(_field(source, "headline")),
@@ -158,10 +219,14 @@ def as_recipient(source: Any) -> Recipient:
 
 
 def as_sender(source: Any) -> Sender:
-    """Turn a mapping (or an object with the same attributes) into a Sender."""
+    """Turn a mapping (or an object with the same attributes) into a checked Sender."""
     if isinstance(source, Sender):
-        return source
+        return _checked(source, "sender")
     _check_required(source, SENDER_REQUIRED, "sender")
+    return _checked(_build_sender(source), "sender")
+
+
+def _build_sender(source: Any) -> Sender:
     return Sender(
         name=_text(_field(source, "name")),
         headline=_text(_field(source, "headline")),

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
+from .files import UnreadableFile, parse_json, read_json, read_regular
+
 if TYPE_CHECKING:
     from .report import Report
 
@@ -24,6 +26,13 @@ LOCK_TIMEOUT = 10.0
 FORMAT = "outreach-coach/draft"
 FORMAT_VERSION = 1
 LEARNER_FILE = "learner.json"
+# The grader reads this much of a message; a longer draft is saved (and exported) cut to it, so
+# one huge paste cannot make the learner's export too large for the class report.
+MAX_DRAFT_CHARS = 20_000
+# A save file holds the draft, its report and 20 earlier versions: well under this even for
+# drafts of MAX_DRAFT_CHARS escaped characters. Larger files are not read into memory.
+MAX_SAVE_FILE_BYTES = 16_000_000
+MAX_LEARNER_FILE_BYTES = 64_000
 
 SCENARIO_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 LEARNER_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -183,12 +192,16 @@ class DamagedFile(Exception):
     """A save file that cannot be read or does not have the expected shape."""
 
 
+class NotAFile(Exception):
+    """Something in the progress folder where a save file belongs that is not a regular file."""
+
+
 def _parse_draft(raw: bytes, scenario_id: str) -> Draft:
     """Build a Draft from a save file's bytes, or raise DamagedFile."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise DamagedFile(str(err)) from None
+        data = parse_json(raw)
+    except UnreadableFile as err:
+        raise DamagedFile(err.reason) from None
     if not isinstance(data, dict) or data.get("scenario_id") != scenario_id:
         raise DamagedFile("not a draft of this scenario")
     text, saved_at = data.get("text"), data.get("saved_at")
@@ -264,6 +277,82 @@ def _draft_to_json(draft: Draft) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def _read_save_file(path: Path) -> bytes:
+    """A save file's bytes; FileNotFoundError, NotAFile, DamagedFile (too large) or OSError."""
+    try:
+        return read_regular(path, MAX_SAVE_FILE_BYTES)
+    except UnreadableFile as err:
+        if err.kind == "not-regular":
+            raise NotAFile(err.reason) from None
+        if err.kind == "too-large":
+            raise DamagedFile(err.reason) from None
+        raise OSError(err.reason) from None
+
+
+def _not_a_file_note(scenario_id: str, path: Path, reason: str) -> str:
+    return (
+        f"Your draft for {scenario_id} cannot be saved: {path.name} in your progress folder "
+        f"{reason.removesuffix(': skipped')}, and the course leaves it alone. Move it out of "
+        f"{path.parent}, then check again; copy your text somewhere safe meanwhile."
+    )
+
+
+def _cut_note(scenario_id: str, length: int) -> str:
+    return (
+        f"Your draft for {scenario_id} is {length:,} characters long; only the first "
+        f"{MAX_DRAFT_CHARS:,} were saved (the grader reads no further). Shorten it: a good "
+        "LinkedIn message is well under 1,200 characters."
+    )
+
+
+SURROGATE_NOTE = (
+    "Your draft held broken characters (half of an emoji or of another symbol, usually from a "
+    "bad copy and paste); each was saved as �. Check the text around them."
+)
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(text: str) -> bool:
+    return SURROGATE.search(text) is not None
+
+
+def without_surrogates(text: str) -> str:
+    """Text that can be written as UTF-8: paired surrogates joined, lone ones made �."""
+    if not _has_surrogates(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _is_course_file(path: Path) -> bool:
+    """True for a file the course wrote: a draft of the scenario its name says."""
+    try:
+        document = read_json(path, MAX_SAVE_FILE_BYTES)
+    except (UnreadableFile, OSError):
+        return False
+    return isinstance(document, dict) and (
+        document.get("format") == FORMAT
+        or (document.get("scenario_id") == path.stem and "text" in document)
+    )
+
+
+def _busy_note(scenario_id: str) -> str:
+    return (
+        f"Your save file for {scenario_id} is busy (another notebook or tab may be saving it), "
+        "so your last draft is not shown yet: reopen this notebook in a moment."
+    )
+
+
+def _not_restored_note(path: Path, err: OSError) -> str:
+    return (
+        f"Your save file for {path.stem} could not be read or repaired "
+        f"({err.strerror or err}), so your last draft is not shown. It was left as it is in "
+        f"{path.parent}: make that folder writable (or ask your instructor), then reopen this "
+        "notebook."
+    )
+
+
 def _damaged_note(scenario_id: str, kept_as: Path) -> str:
     return (
         f"Your earlier save file for {scenario_id} was damaged; it was kept as {kept_as.name} "
@@ -299,6 +388,8 @@ class DraftStore:
             self.root.mkdir(parents=True, exist_ok=True)
             with self._lock(path):
                 return self._save_locked(path, scenario_id, text, report)
+        except NotAFile as err:
+            return SaveResult(path, saved=False, note=_not_a_file_note(scenario_id, path, str(err)))
         except Timeout:
             return SaveResult(
                 path,
@@ -333,6 +424,12 @@ class DraftStore:
         previous, damaged = self._read(path)
         if damaged is not None:
             notes.append(damaged)
+        if len(text) > MAX_DRAFT_CHARS:
+            notes.append(_cut_note(scenario_id, len(text)))
+            text = text[:MAX_DRAFT_CHARS]
+        if _has_surrogates(text):
+            notes.append(SURROGATE_NOTE)
+            text = without_surrogates(text)
         now = utc_now()
         passed = bool(report.passed) if report is not None else None
         score = float(report.score) if report is not None else None
@@ -349,7 +446,8 @@ class DraftStore:
             history=history[-HISTORY_LIMIT:],
             saves=(previous.saves if previous else 0) + 1,
         )
-        atomic_write_text(path, _draft_to_json(draft))
+        # The report quotes the draft: clean its copy of any broken characters too.
+        atomic_write_text(path, without_surrogates(_draft_to_json(draft)))
         _PENDING_NOTES.pop(_key(path), None)
         note = " ".join(notes) or None
         return SaveResult(path, saved=True, note=note, draft=_with_note(draft, note))
@@ -358,12 +456,11 @@ class DraftStore:
         """The draft in path (None if absent) and a note if a damaged file had to be set aside."""
         scenario_id = path.stem
         try:
-            raw = path.read_bytes()
+            # Other OSErrors (and NotAFile) propagate: a file we cannot open now is not proof
+            # that it is damaged, and something that is not a file is not ours to set aside.
+            return _parse_draft(_read_save_file(path), scenario_id), None
         except FileNotFoundError:
             return None, None
-        # Other OSErrors propagate: a file we cannot open now is not proof that it is damaged.
-        try:
-            return _parse_draft(raw, scenario_id), None
         except DamagedFile:
             kept_as = set_aside(path)
             return None, _damaged_note(scenario_id, kept_as)
@@ -372,8 +469,11 @@ class DraftStore:
         """The latest saved draft, or None; a damaged file is set aside, never raised."""
         path = self.path_for(scenario_id)
         try:
-            draft = _parse_draft(path.read_bytes(), scenario_id)
+            draft = _parse_draft(_read_save_file(path), scenario_id)
         except FileNotFoundError:
+            return None
+        except NotAFile as err:
+            _PENDING_NOTES[_key(path)] = _not_a_file_note(scenario_id, path, str(err))
             return None
         except (OSError, DamagedFile):
             draft = self._recover(path)
@@ -386,7 +486,14 @@ class DraftStore:
         try:
             with self._lock(path):
                 draft, note = self._read(path)
-        except (Timeout, OSError):
+        except NotAFile:
+            return None
+        except Timeout:
+            _PENDING_NOTES[_key(path)] = _busy_note(path.stem)
+            return None
+        except OSError as err:
+            # A read-only folder: the damaged file cannot be set aside, but the learner is told.
+            _PENDING_NOTES[_key(path)] = _not_restored_note(path, err)
             return None
         if note:
             _PENDING_NOTES[_key(path)] = note
@@ -397,7 +504,12 @@ class DraftStore:
         return _PENDING_NOTES.get(_key(self.path_for(scenario_id)))
 
     def drafts(self) -> dict[str, Draft]:
-        """Every saved draft in the progress folder, by scenario id."""
+        """Every saved draft in the progress folder, by scenario id.
+
+        Only the course's own save files are read: other JSON files (package.json, a damaged
+        file nobody can tell is a draft) are left exactly as they are. A damaged save file is
+        set aside when its scenario's workbench opens it.
+        """
         found: dict[str, Draft] = {}
         if not self.root.is_dir():
             return found
@@ -406,6 +518,8 @@ class DraftStore:
             try:
                 check_scenario_id(stem)
             except ValueError:
+                continue
+            if not _is_course_file(path):
                 continue
             draft = self.load(stem)
             if draft is not None:
@@ -417,9 +531,15 @@ class DraftStore:
         """The learner id saved in learner.json, or None if not set yet."""
         path = self.root / LEARNER_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_json(path, MAX_LEARNER_FILE_BYTES)
             return check_learner_id(data["learner_id"])
         except OSError:
+            return None
+        except UnreadableFile as err:
+            if err.kind in ("not-regular", "unreadable"):
+                return None  # not ours to set aside, or not readable right now
+            with contextlib.suppress(OSError):
+                set_aside(path)
             return None
         except (ValueError, KeyError, TypeError):
             # A damaged learner.json only costs the learner retyping their id.

@@ -14,8 +14,9 @@ from . import data
 
 # One word: letters or digits, joined by single apostrophes, hyphens or ampersands (R&D, co-op).
 WORD = re.compile(r"[^\W_]+(?:['’&-][^\W_]+)*")
-# A sentence ends at . ! ? (or a run of them) followed by white space, or at a line break.
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+# A sentence ends at . ! ? (or a run of them) followed by white space, or at a line break. The
+# run is matched from its start only, and possessively: a long run is read once, not n times.
+SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)|\n")
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
     "e.g i.e etc mr mrs ms dr prof vs inc ltd co st jr sr no approx dept est ft corp".split()

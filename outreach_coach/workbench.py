@@ -250,7 +250,10 @@ def when_text(value: Any) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%d %b %Y, %H:%M")
+        try:
+            return value.astimezone().strftime("%d %b %Y, %H:%M")
+        except (OverflowError, ValueError, OSError):  # year 1 or 9999 has no local time
+            return value.isoformat()
     return str(value)
 
 
@@ -321,14 +324,24 @@ class Workbench:
         self.last_report: Report | None = None
         self.last_error: BaseException | None = None
         self.hints_shown = 0
-        if scenario_id == CAPSTONE_ID:
-            recipient, sender = self._capstone_choice(recipient, sender)
-            self.task = capstone_task(recipient, sender)
-        else:
-            self.task = scenario_task(scenario_id)
-        self._build()
-        self._restore_draft()
-        self._refresh_progress()
+        try:
+            data.load_all()
+            if scenario_id == CAPSTONE_ID:
+                recipient, sender = self._capstone_choice(recipient, sender)
+                self.task = capstone_task(recipient, sender)
+            else:
+                self.task = scenario_task(scenario_id)
+            self._build()
+        except (OSError, ValueError) as error:  # DataError is a ValueError
+            # Nothing to show but the reason: the friendly box instead of a traceback.
+            self.last_error = error
+            self.error_box = _styled(widgets.HTML(""), "oc-error", "oc-error-box")
+            self.error_box.value = error_html("opening the workbench", error)
+            self.root = _styled(widgets.VBox([self.error_box]), "oc-workbench")
+            return
+        # A damaged save file or progress folder must not stop the learner from writing.
+        self._guarded("restoring your last draft", self._restore_draft, reraise=False)
+        self._guarded("showing your progress", self._refresh_progress, reraise=False)
 
     @classmethod
     def capstone(
@@ -514,7 +527,8 @@ class Workbench:
         return self.root._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
-        return f"Workbench({self.task.scenario_id!r})"
+        task = getattr(self, "task", None)
+        return f"Workbench({task.scenario_id!r})" if task else "Workbench(<failed to open>)"
 
     # --- error handling ----------------------------------------------------------------------
 

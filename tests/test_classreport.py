@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -19,9 +20,13 @@ import pytest
 from outreach_coach import classreport, data
 from outreach_coach.classreport import (
     CSV_COLUMNS,
+    DEFAULT_MAX_BYTES,
     EXIT_REJECTED,
     FRAME_COLUMNS,
+    SALT_ENV,
+    SECRET_FILE,
     anonymize,
+    class_secret,
     grade_class,
     load_submissions,
     pseudonym,
@@ -39,6 +44,7 @@ BEN_NEW_DRAFT = S1.model_answer.replace("Best,", "Kind regards,")
 GRADED = {  # learner -> scenarios graded
     "ana-x7": {S1.id, S2.id},
     "ben-x7": {S1.id, S2.id},
+    "fay-x7": {S1.id},
     "gus-x7": {S1.id},
     "ivy-x7": {S1.id, S2.id},
 }
@@ -47,7 +53,8 @@ NOT_GRADED = {  # file -> kind of problem
     "answers-cat-x7.json": "invalid-json",
     "answers-dan-x7.json": "schema-version",
     "answers-eve-x7.json": "invalid-fields",
-    "answers-fay-x7.json": "too-large",
+    "answers-fay-x7.json": "draft-cut",
+    "answers-jon-x7.json": "too-large",
     "answers-gus-x7.json": "unknown-scenario",
     "answers-hal-x7.json": "unknown-scenario",
     "notes.json": "not-answers",
@@ -113,7 +120,10 @@ def mixed_class(good_class: Path) -> Path:
     (folder / "answers-cat-x7.json").write_text('{"schema": "outreach-coach/ans', encoding="utf-8")
     answers_file(folder, "dan-x7", [answer(S1.id, "Hi")], schema_version=SCHEMA_VERSION + 1)
     answers_file(folder, "eve-x7", [{"scenario_id": S1.id, "saved_at": "2026-11-26T11:00Z"}])
+    # A 1,100,000-character paste: graded on what the grader reads, not the whole file refused.
     answers_file(folder, "fay-x7", [answer(S1.id, "x" * 1_100_000)])
+    with (folder / "answers-jon-x7.json").open("wb") as handle:
+        handle.truncate(DEFAULT_MAX_BYTES + 1)  # sparse: too large without writing it all
     answers_file(folder, "gus-x7", [answer(S1.id, S1.model_answer), answer("s99-nope", "Hi")])
     answers_file(folder, "hal-x7", [answer("s98-gone", "Hello")])
     (folder / "notes.json").write_text('{"todo": "collect answers"}', encoding="utf-8")
@@ -153,7 +163,8 @@ def test_reasons_say_what_is_wrong(mixed_class: Path) -> None:
     assert "not valid JSON" in reasons["answers-cat-x7.json"]
     assert "schema_version 2" in reasons["answers-dan-x7.json"]
     assert "'draft'" in reasons["answers-eve-x7.json"]
-    assert "1,000,000-byte limit" in reasons["answers-fay-x7.json"]
+    assert "1,100,000 characters; its first 20,000" in reasons["answers-fay-x7.json"]
+    assert f"{DEFAULT_MAX_BYTES:,}-byte limit" in reasons["answers-jon-x7.json"]
     assert "'s99-nope'" in reasons["answers-gus-x7.json"]
     assert "other 1 answer(s) were graded" in reasons["answers-gus-x7.json"]
     assert "'s98-gone'" in reasons["answers-hal-x7.json"]
@@ -304,10 +315,47 @@ def test_empty_class_still_renders(tmp_path: Path) -> None:
 # --- anonymizing -----------------------------------------------------------------------------
 
 
+KEY = b"a-test-class-secret-of-32-bytes-or-more"
+
+
 def test_pseudonyms_are_stable_and_distinct() -> None:
-    assert pseudonym("ana-x7") == pseudonym("ana-x7") == "learner-1869f1e6"
-    assert pseudonym("ben-x7") != pseudonym("ana-x7")
-    assert re.fullmatch(r"learner-[0-9a-f]{8}", pseudonym("someone"))
+    assert pseudonym("ana-x7", KEY) == pseudonym("ana-x7", KEY) == "learner-3924afbb"
+    assert pseudonym("ben-x7", KEY) != pseudonym("ana-x7", KEY)
+    assert pseudonym("ana-x7", b"another class's secret......") != pseudonym("ana-x7", KEY)
+    assert re.fullmatch(r"learner-[0-9a-f]{8}", pseudonym("someone", KEY))
+
+
+def test_each_class_gets_its_own_secret_kept_beside_the_report(
+    mixed_class: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    out = tmp_path / "out"
+    html = out / "report.html"
+    main(["report", str(mixed_class), "--html", str(html), "--anonymize"])
+    secret_file = out / SECRET_FILE
+    secret = secret_file.read_bytes().strip()
+    assert len(secret) == 64 and secret_file.stat().st_mode & 0o077 == 0
+    text = html.read_text(encoding="utf-8")
+    assert secret.decode() not in text
+    # The public source's key no longer recovers anyone from a roster.
+    public = b"not-the-place-for-spam/class-report/v1"
+    assert all(pseudonym(learner, public) not in text for learner in GRADED)
+    assert all(pseudonym(learner, secret) in text for learner in GRADED)
+    # A second run keeps the class's pseudonyms; another class (folder) gets others.
+    main(["report", str(mixed_class), "--html", str(html), "--anonymize"])
+    assert secret_file.read_bytes().strip() == secret and html.read_text(encoding="utf-8") == text
+    other = tmp_path / "other" / "report.html"
+    main(["report", str(mixed_class), "--html", str(other), "--anonymize"])
+    assert pseudonym("ana-x7", secret) not in other.read_text(encoding="utf-8")
+
+
+def test_a_damaged_secret_is_a_usage_error_not_new_pseudonyms(
+    mixed_class: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    (tmp_path / SECRET_FILE).write_text("short", encoding="utf-8")
+    code = main(["report", str(mixed_class), "--html", str(tmp_path / "r.html"), "--anonymize"])
+    assert code == 2 and "is damaged" in capsys.readouterr().err
 
 
 def test_anonymized_outputs_hold_no_learner_id(mixed_class: Path, tmp_path: Path) -> None:
@@ -316,24 +364,25 @@ def test_anonymized_outputs_hold_no_learner_id(mixed_class: Path, tmp_path: Path
         ["report", str(mixed_class), "--html", str(html), "--csv", str(table), "--anonymize"]
     )
     assert code == EXIT_REJECTED
+    key = class_secret(html.parent)
     for output in (html, table):
         text = output.read_text(encoding="utf-8")
         assert "-x7" not in text
         assert "ivy-laptop" not in text
-        assert pseudonym("ana-x7") in text
+        assert pseudonym("ana-x7", key) in text
     with table.open(encoding="utf-8") as handle:
         learners = {row["learner"] for row in csv.DictReader(handle)}
-    assert learners == {pseudonym(learner) for learner in GRADED}
+    assert learners == {pseudonym(learner, key) for learner in GRADED}
 
 
 def test_anonymize_rewrites_file_names_in_the_list(mixed_class: Path) -> None:
     accepted, rejected = load_submissions(mixed_class)
-    _, listed = anonymize(grade_class(accepted), rejected)
+    _, listed = anonymize(grade_class(accepted), rejected, KEY)
     by_kind = {r.kind: r for r in listed}
-    ben = pseudonym("ben-x7")
+    ben = pseudonym("ben-x7", KEY)
     assert by_kind["duplicate"].source == f"answers-{ben}.json"
     assert f"answers-{ben} (1).json" in by_kind["duplicate"].reason  # still two distinct files
-    assert by_kind["invalid-json"].source == f"answers-{pseudonym('cat-x7')}.json"
+    assert by_kind["invalid-json"].source == f"answers-{pseudonym('cat-x7', KEY)}.json"
     assert by_kind["not-answers"].source.startswith("file-")
     assert not any("-x7" in r.source or "-x7" in r.reason for r in listed)
 
@@ -358,7 +407,8 @@ def test_feedback_file_per_learner(mixed_class: Path, tmp_path: Path) -> None:
     assert names == sorted(f"feedback-{learner}.md" for learner in GRADED)
     text = (folder / "feedback-gus-x7.md").read_text(encoding="utf-8")
     assert S1.id in text
-    assert pseudonym("gus-x7") in text  # so the learner can find themselves in the report
+    # So the learner can find themselves in the report; the key stays out of their folder.
+    assert pseudonym("gus-x7", class_secret(tmp_path)) in text
 
 
 def test_exit_code_zero_when_every_file_is_graded(
@@ -427,3 +477,84 @@ def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+# --- hostile files ---------------------------------------------------------------------------
+
+HOSTILE_FILES = {
+    "answers-nested.json": b"[" * 1000 + b"]" * 1000,
+    "answers-objects.json": b'{"a":' * 1000 + b"1" + b"}" * 1000,
+    "answers-number.json": b'{"schema": "outreach-coach/answers", "schema_version": '
+    + b"1" * 5000
+    + b"}",
+    "notes.json": b"[" * 100 + b"]" * 100,  # deeper than any course file, though Python reads it
+}
+
+
+def test_nested_and_huge_number_json_is_listed_and_the_rest_graded(good_class: Path) -> None:
+    for name, content in HOSTILE_FILES.items():
+        (good_class / name).write_bytes(content)
+    accepted, rejected = load_submissions(good_class)
+    assert {s.learner_id for s in accepted} == {"ana-x7", "ben-x7"}
+    assert {r.source: r.kind for r in rejected} == dict.fromkeys(HOSTILE_FILES, "invalid-json")
+    reasons = {r.source: r.reason for r in rejected}
+    assert "nested more than 64 levels" in reasons["answers-nested.json"]
+    assert "digits" in reasons["answers-number.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifos_symlinks_and_devices_are_listed_not_read(good_class: Path, tmp_path: Path) -> None:
+    os.mkfifo(good_class / "answers-pipe.json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = answers_file(elsewhere, "kim-x7", [answer(S1.id, S1.model_answer)])
+    (good_class / "answers-kim-x7.json").symlink_to(real)
+    (good_class / "linked-folder").symlink_to(elsewhere)
+    (good_class / "answers-zero.json").symlink_to("/dev/zero")
+    # A learner's progress folder whose learner.json is a FIFO once hung the whole report.
+    store = DraftStore(good_class / "lee-laptop")
+    store.save(S1.id, S1.model_answer)
+    os.mkfifo(good_class / "lee-laptop" / "learner.json")
+
+    accepted, rejected = load_submissions(good_class)
+    assert {s.learner_id for s in accepted} == {"ana-x7", "ben-x7", "lee-laptop"}
+    assert {r.source: r.kind for r in rejected} == {
+        "answers-pipe.json": "not-a-file",
+        "answers-kim-x7.json": "not-a-file",
+        "linked-folder": "not-a-file",
+        "answers-zero.json": "not-a-file",
+    }
+    reasons = {r.source: r.reason for r in rejected}
+    assert "named pipe" in reasons["answers-pipe.json"]
+    assert "symbolic link" in reasons["answers-kim-x7.json"]
+
+
+def test_an_export_with_one_huge_draft_has_its_other_answers_graded(good_class: Path) -> None:
+    # Before drafts were capped, a 1,000,000-character draft made a ~1.0005 MB export that the
+    # report refused whole, "probably not an answers file".
+    answers = [answer(S1.id, "x" * 1_000_000), answer(S2.id, S2.model_answer)]
+    answers_file(good_class, "max-x7", answers)
+    accepted, rejected = load_submissions(good_class)
+    frame = grade_class(accepted)
+    assert graded_pairs(frame)["max-x7"] == {S1.id, S2.id}
+    assert [(r.source, r.kind) for r in rejected] == [("answers-max-x7.json", "draft-cut")]
+    assert len(frame[frame["learner"] == "max-x7"]["draft"].iloc[0]) == 20_000
+
+
+def test_file_names_are_printed_escaped(good_class: Path, tmp_path: Path, capsys) -> None:
+    # A name with an escape sequence could clear or retitle the instructor's terminal.
+    (good_class / "answers-\x1b]0;pwned\x07\x1b[2J.json").write_text("{", encoding="utf-8")
+    main(["report", str(good_class), "--html", str(tmp_path / "r\x1b[2J.html")])
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err and "\x07" not in captured.err
+    assert "\x1b" not in captured.out
+    assert "answers-\\x1b]0;pwned\\x07\\x1b[2J.json" in captured.err
+    assert "r\\x1b[2J.html" in captured.out
+
+
+def test_the_same_file_for_html_and_csv_is_a_usage_error(
+    good_class: Path, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "report.out"
+    assert main(["report", str(good_class), "--html", str(target), "--csv", str(target)]) == 2
+    assert "same file" in capsys.readouterr().err and not target.exists()

@@ -106,3 +106,61 @@ def test_scenario_kind_must_be_known(copy_of_data: Path) -> None:
     _rewrite(copy_of_data / "scenarios.toml", 'use = "exercise"', 'use = "homework"')
     with pytest.raises(data.DataError, match="expected one of exercise, lesson"):
         data.scenarios()
+
+
+def test_an_empty_csv_says_which_file_and_what_it_needs(copy_of_data: Path) -> None:
+    (copy_of_data / "recipients.csv").write_text("", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"recipients\.csv: is empty: expected a header row"):
+        data.recipients()
+
+
+def test_a_toml_file_that_is_not_utf8_says_so(copy_of_data: Path) -> None:
+    path = copy_of_data / "scenarios.toml"
+    path.write_bytes(path.read_bytes().replace(b"Hi", b"H\xff", 1))
+    with pytest.raises(data.DataError, match=r"scenarios\.toml: is not UTF-8 text"):
+        data.scenarios()
+
+
+def test_a_number_among_the_stopwords_names_the_list(copy_of_data: Path) -> None:
+    _rewrite(copy_of_data / "lexicon.toml", "stopwords = [", "stopwords = [5, ")
+    with pytest.raises(data.DataError, match=r"field 'stopwords': expected words in quotes"):
+        data.lexicon()
+
+
+def test_a_nickname_that_is_not_text_names_the_entry(copy_of_data: Path) -> None:
+    _rewrite(copy_of_data / "lexicon.toml", '"bob", ', "7, ")
+    with pytest.raises(data.DataError, match=r"row robert, field 'nicknames'"):
+        data.lexicon()
+
+
+def test_an_unclosed_quote_is_blamed_on_its_own_row(copy_of_data: Path) -> None:
+    path = copy_of_data / "recipients.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",", ',"', 1)  # row 4 opens a quote it never closes
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"row 4: a quoted field on this row is never closed"):
+        data.recipients()
+
+
+def test_every_course_file_is_checked_when_the_course_opens(copy_of_data: Path) -> None:
+    from outreach_coach import grade
+    from tests.people import MARIA
+
+    (copy_of_data / "topics.toml").write_text("[topics]\nhiring = 5\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"topics\.toml"):
+        data.load_all()
+    # A message with no offer would not need the topics, yet grading says so at once.
+    with pytest.raises(data.DataError, match=r"topics\.toml"):
+        grade("Hi Maria, hope you are well.", recipient=MARIA)
+
+
+def test_a_profile_field_over_its_limit_names_the_row(copy_of_data: Path) -> None:
+    path = copy_of_data / "recipients.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Row 3's headline made longer than the 300 characters a profile may hold.
+    lines[2] = lines[2].replace("Not Cold Lists", "Not Cold Lists" + " and more" * 40, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(
+        data.DataError, match=r"recipients\.csv, row 3: recipient field 'headline' has"
+    ):
+        data.recipients()

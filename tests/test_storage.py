@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from outreach_coach import grade
+from outreach_coach import grade, storage
 from outreach_coach.storage import (
     HISTORY_LIMIT,
+    MAX_DRAFT_CHARS,
     DraftStore,
     check_learner_id,
     default_progress_dir,
@@ -30,7 +31,9 @@ GOOD_TEXT = (
     "spoilage alerts might be useful to your operations team. Would you like me to send it?\n\n"
     "Best,\nSam"
 )
-BIG = 300_000  # characters per draft in the kill test, so a save takes long enough to interrupt
+# Characters per draft in the kill test: the longest draft the store keeps, so with its history a
+# save file is about 400 KB and a save takes long enough to interrupt.
+BIG = MAX_DRAFT_CHARS - 17
 
 
 @cache
@@ -312,19 +315,138 @@ def test_damaged_file_found_while_saving_is_set_aside_with_a_note(tmp_path):
     assert draft.text == "new draft" and draft.checks == 1 and len(draft.history) == 1
 
 
-def test_drafts_sets_aside_damaged_files_and_skips_other_files(tmp_path):
+def test_drafts_leaves_every_file_it_cannot_tell_is_a_draft_alone(tmp_path):
     store = DraftStore(tmp_path)
     store.save("s01-a", "good one")
     store.set_learner_id("ana-k")
-    (tmp_path / "s02-b.json").write_bytes(b"\xff not json")
-    (tmp_path / "answers-ana-k.json").write_text("{}", encoding="utf-8")
-    (tmp_path / "Notes.json").write_text("{}", encoding="utf-8")
+    others = {
+        "s02-b.json": b"\xff not json",
+        "answers-ana-k.json": b"{}",
+        "Notes.json": b"{}",
+        "package.json": b'{"name": "my-app", "version": "1.0.0"}',
+        "tsconfig.json": b"{,}",
+    }
+    for name, content in others.items():
+        (tmp_path / name).write_bytes(content)
 
     drafts = store.drafts()
     assert list(drafts) == ["s01-a"] and drafts["s01-a"].text == "good one"
-    assert len(list(tmp_path.glob("s02-b.json.corrupt-*"))) == 1
-    assert (tmp_path / "answers-ana-k.json").exists() and (tmp_path / "Notes.json").exists()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    assert all((tmp_path / name).read_bytes() == content for name, content in others.items())
     assert store.learner_id == "ana-k"
+    # Opening the scenario whose file it is sets a damaged save file aside, with a note.
+    assert store.load("s02-b") is None
+    assert len(list(tmp_path.glob("s02-b.json.corrupt-*"))) == 1
+
+
+def test_drafts_sets_aside_a_damaged_file_the_course_wrote(tmp_path):
+    store = DraftStore(tmp_path)
+    store.save("s01-a", "good one")
+    damaged = {"format": "outreach-coach/draft", "scenario_id": "s01-a", "text": 5}
+    (tmp_path / "s01-a.json").write_text(json.dumps(damaged), encoding="utf-8")
+
+    assert store.drafts() == {}
+    assert len(list(tmp_path.glob("s01-a.json.corrupt-*"))) == 1
+
+
+HOSTILE_JSON = {
+    "nested": b"[" * 1000 + b"]" * 1000,
+    "nested objects": b'{"a":' * 1000 + b"1" + b"}" * 1000,
+    "huge integer": b'{"scenario_id": "s01-a", "text": "x", "checks": ' + b"9" * 5000 + b"}",
+    "deep report": b'{"scenario_id": "s01-a", "text": "x", "saved_at": "2026-01-01", "report": '
+    + b'{"a":' * 200
+    + b"1"
+    + b"}" * 200
+    + b"}",
+}
+
+
+@pytest.mark.parametrize("content", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_nested_or_huge_number_json_is_a_damaged_file_not_a_crash(tmp_path, content):
+    (tmp_path / "s01-a.json").write_bytes(content)
+    store = DraftStore(tmp_path)
+
+    assert store.drafts() == {} or store.load("s01-a") is None
+    result = store.save("s01-a", "new text")
+    assert result.saved and "damaged" in result.note
+    assert store.load("s01-a").text == "new text"
+    assert len(list(tmp_path.glob("s01-a.json.corrupt-*"))) == 1
+
+
+def test_a_byte_order_mark_does_not_make_a_draft_damaged(tmp_path):
+    store = DraftStore(tmp_path)
+    store.save("s01-a", "my draft")
+    path = tmp_path / "s01-a.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+    assert store.load("s01-a").text == "my draft"
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_the_progress_folder_neither_hangs_nor_is_touched(tmp_path):
+    os.mkfifo(tmp_path / "s01-a.json")
+    os.mkfifo(tmp_path / "learner.json")
+    store = DraftStore(tmp_path, lock_timeout=2)
+
+    assert store.drafts() == {}
+    assert store.load("s01-a") is None
+    assert "named pipe" in store.note("s01-a")
+    assert store.learner_id is None
+    result = store.save("s01-a", "my draft")
+    assert not result.saved and "named pipe" in result.note and "Move it" in result.note
+    assert (tmp_path / "s01-a.json").is_fifo() and (tmp_path / "learner.json").is_fifo()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_symlink_to_dev_zero_is_not_read(tmp_path):
+    (tmp_path / "s01-a.json").symlink_to("/dev/zero")
+    (tmp_path / "learner.json").symlink_to("/dev/zero")
+    store = DraftStore(tmp_path)
+
+    assert store.drafts() == {}
+    assert store.load("s01-a") is None and "a device" in store.note("s01-a")
+    assert store.learner_id is None
+
+
+def test_an_oversized_save_file_is_set_aside_without_reading_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "MAX_SAVE_FILE_BYTES", 1000)
+    store = DraftStore(tmp_path)
+    store.save("s01-a", "x" * 2000)
+
+    assert store.load("s01-a") is None
+    assert len(list(tmp_path.glob("s01-a.json.corrupt-*"))) == 1
+
+
+def test_a_draft_longer_than_the_grader_reads_is_saved_cut_with_a_note(tmp_path):
+    store = DraftStore(tmp_path)
+    result = store.save("s01-a", "y" * 1_000_000)
+
+    assert result.saved and "1,000,000 characters" in result.note
+    assert f"first {MAX_DRAFT_CHARS:,}" in result.note
+    assert store.load("s01-a").text == "y" * MAX_DRAFT_CHARS
+
+
+def test_a_lone_surrogate_is_saved_as_a_replacement_character_with_a_note(tmp_path):
+    store = DraftStore(tmp_path)
+    report = grade("Hi Maria \ud83d, thanks \ud83d\ude00", recipient=PROFILE)
+    result = store.save("s01-a", "Hi Maria \ud83d, thanks \ud83d\ude00", report)
+
+    assert result.saved and "broken characters" in result.note
+    assert store.load("s01-a").text == "Hi Maria \ufffd, thanks 😀"
+
+
+def test_a_symlinked_lock_file_does_not_empty_its_target(tmp_path):
+    # filelock up to 3.20.0 opened the lock with O_TRUNC through the symlink.
+    victim = tmp_path / "elsewhere.txt"
+    victim.write_bytes(b"precious" * 25)
+    progress = tmp_path / "progress"
+    progress.mkdir()
+    (progress / "s01-a.json.lock").symlink_to(victim)
+
+    result = DraftStore(progress, lock_timeout=2).save("s01-a", "my draft")
+    assert victim.read_bytes() == b"precious" * 25
+    assert not result.saved and "symbolic links" in result.note  # refused, and the learner told
 
 
 def test_repeated_damage_gets_distinct_corrupt_names(tmp_path):
@@ -409,3 +531,19 @@ def test_damaged_learner_file_is_set_aside(tmp_path):
     assert len(list(tmp_path.glob("learner.json.corrupt-*"))) == 1
     store.set_learner_id("ana")
     assert store.learner_id == "ana"
+
+
+def test_a_damaged_draft_in_a_read_only_folder_is_not_restored_silently(tmp_path, monkeypatch):
+    path = tmp_path / "s01-a.json"
+    path.write_bytes(b"{not json")
+
+    def read_only(_path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(storage, "set_aside", read_only)
+    store = DraftStore(tmp_path)
+    assert store.load("s01-a") is None
+    note = store.note("s01-a")
+    assert "could not be read or repaired (Permission denied)" in note
+    assert "make that folder writable" in note
+    assert path.read_bytes() == b"{not json"  # left exactly as it was

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from html import escape
 
 import ipywidgets as widgets
@@ -225,6 +226,67 @@ def test_a_damaged_save_file_is_reported_not_fatal(store, scenario):
     assert wb.last_error is None
     assert "damaged" in wb.store_note.value  # SaveResult.note shown after the save
     assert store.load(scenario.id).text == "Hi, a fresh draft"
+
+
+@pytest.mark.parametrize(
+    ("saved_at", "zone"),
+    [
+        ("0001-01-01T00:00:00+00:00", "America/New_York"),
+        ("9999-12-31T23:59:59+00:00", "Asia/Tokyo"),
+    ],
+)
+def test_a_save_time_at_the_edge_of_the_calendar_still_opens(store, monkeypatch, saved_at, zone):
+    # In a zone behind (or ahead of) UTC, these times have no local date: OverflowError.
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    scenario_id = exercise_ids()[0]
+    store.save(scenario_id, "Hi, my draft")
+    path = store.path_for(scenario_id)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(store.load(scenario_id).saved_at, saved_at),
+        encoding="utf-8",
+    )
+    try:
+        wb = Workbench(scenario_id, store=store)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert wb.last_error is None and wb.draft.value == "Hi, my draft"
+    assert saved_at[:10] in wb.saved_note.value
+
+
+def test_another_scenarios_hostile_file_does_not_stop_the_workbench(store):
+    first, second = exercise_ids()[:2]
+    store.root.mkdir(parents=True, exist_ok=True)
+    (store.root / f"{second}.json").write_bytes(b"[" * 1000 + b"]" * 1000)
+    (store.root / "package.json").write_text('{"name": "my-app"}', encoding="utf-8")
+    wb = Workbench(first, store=store)
+    assert wb.last_error is None
+    type_and_check(wb, "Hi, a draft")
+    assert wb.last_error is None
+    assert (store.root / "package.json").read_text(encoding="utf-8") == '{"name": "my-app"}'
+
+
+def test_broken_course_data_at_open_shows_the_error_box_not_a_traceback(store, monkeypatch):
+    def broken():
+        raise data.DataError("data/scenarios.toml", 3, "title", "expected non-empty text")
+
+    monkeypatch.setattr(data, "scenarios", broken)
+    wb = Workbench("s01-mass-note", store=store)
+    assert isinstance(wb.last_error, data.DataError)
+    assert "went wrong while opening the workbench" in wb.error_box.value
+    assert "ask your instructor" in wb.error_box.value and "scenarios.toml" in wb.error_box.value
+    assert "oc-error-box" in classes_in(wb.root)
+
+
+def test_a_damaged_progress_listing_is_shown_in_the_box(store, monkeypatch):
+    def broken_drafts():
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store, "drafts", broken_drafts)
+    wb = Workbench(exercise_ids()[0], store=store)
+    assert isinstance(wb.last_error, OSError)
+    assert "showing your progress" in wb.error_box.value
 
 
 def test_export_writes_a_readable_file(wb, store, scenario):
