@@ -52,7 +52,9 @@ def dejavu() -> frozenset[int]:
 
 def missing(text: str) -> list[str]:
     """Characters of text that DejaVu Sans cannot draw (control characters aside)."""
-    return sorted({ch for ch in text if ord(ch) >= 0x20 and ord(ch) not in dejavu()})
+    # Lone surrogates are never shown: they only appear in patterns that clean them away.
+    shown = (ch for ch in text if ord(ch) >= 0x20 and not 0xD800 <= ord(ch) <= 0xDFFF)
+    return sorted({ch for ch in shown if ord(ch) not in dejavu()})
 
 
 def string_literals(path: Path) -> list[str]:
