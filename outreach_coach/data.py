@@ -50,6 +50,15 @@ class DataError(ValueError):
         super().__init__(f"{where}: {expected}")
 
 
+def grader_data_dir() -> Path:
+    """The folder holding the grader's word lists, inside the package so that an installed wheel
+    grades (OUTREACH_COACH_GRADER_DATA overrides it)."""
+    override = os.environ.get("OUTREACH_COACH_GRADER_DATA")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent / "grader_data"
+
+
 def data_dir() -> Path:
     """The folder holding the course data (OUTREACH_COACH_DATA overrides the repository's data/)."""
     override = os.environ.get("OUTREACH_COACH_DATA")
@@ -262,7 +271,7 @@ def evaluation() -> list[EvaluationItem]:
 @cache
 def topics() -> dict[str, tuple[str, ...]]:
     """The topic lexicon: topic name to the words and phrases that signal it."""
-    path = data_dir() / "topics.toml"
+    path = grader_data_dir() / "topics.toml"
     table = _read_toml(path).get("topics")
     if not isinstance(table, dict) or not table:
         raise DataError(path, None, "topics", "expected a [topics] table of word lists")
@@ -275,7 +284,7 @@ def topics() -> dict[str, tuple[str, ...]]:
 @cache
 def lexicon() -> dict[str, Any]:
     """Word lists the rules use (stopwords, generic words, acronyms, text-speak, nicknames...)."""
-    path = data_dir() / "lexicon.toml"
+    path = grader_data_dir() / "lexicon.toml"
     document = _read_toml(path)
     for name in ("stopwords", "generic", "acronyms", "common_words"):
         words = document.get(name)
@@ -299,7 +308,7 @@ def lexicon() -> dict[str, Any]:
 @cache
 def cues() -> dict[str, tuple[str, ...]]:
     """Phrase lists that tell what a sentence does or what a profile says of a need."""
-    path = data_dir() / "cues.toml"
+    path = grader_data_dir() / "cues.toml"
     document = _read_toml(path)
     for name in ("connect_only", "sender_serving", "negated_fit", "solved_need", "mass_mail"):
         phrases = document.get(name)

@@ -58,7 +58,7 @@ FEATURES = (
 @data.derived_from_data
 @cache
 def cue_pattern(name: str) -> re.Pattern[str]:
-    """One pattern for a list of cue phrases in data/cues.toml, matched as whole words."""
+    """One pattern for a list of cue phrases in grader_data/cues.toml, matched as whole words."""
     phrases = sorted(data.cues()[name], key=len, reverse=True)
     body = "|".join(r"[ \t]+".join(re.escape(word) for word in p.split()) for p in phrases)
     return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])", re.IGNORECASE)

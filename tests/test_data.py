@@ -13,7 +13,11 @@ def copy_of_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of data/ that a test may break; the loaders read it instead of the real one."""
     target = tmp_path / "data"
     shutil.copytree(data.data_dir(), target)
+    # The grader's word lists live in the package; the copy holds them too, in the same folder.
+    for path in data.grader_data_dir().glob("*.toml"):
+        shutil.copy(path, target / path.name)
     monkeypatch.setenv("OUTREACH_COACH_DATA", str(target))
+    monkeypatch.setenv("OUTREACH_COACH_GRADER_DATA", str(target))
     data.clear_cache()
     yield target
     data.clear_cache()
