@@ -458,6 +458,22 @@ def _unknown_reason(unknown: Sequence[str], known: Mapping[str, Any]) -> str:
     )
 
 
+def id_mismatches(submissions: Iterable[Submission]) -> list[str]:
+    """Warnings for exports whose learner id is not the one their folder's name says (a learner
+    who typed the example id, or someone else's): graded, but worth a look."""
+    from .collect import id_matches_folder
+
+    warnings = []
+    for submission in submissions:
+        folder, _, name = submission.source.rpartition("/")
+        if folder and name and not id_matches_folder(submission.learner_id, folder.split("/")[-1]):
+            warnings.append(
+                f"{submission.source}: learner id {submission.learner_id!r} does not match its "
+                f"folder {folder!r}"
+            )
+    return warnings
+
+
 # --- grading ---------------------------------------------------------------------------------
 
 
@@ -769,6 +785,7 @@ def render_html(
     titles: Mapping[str, str] | None = None,
     generated_at: datetime | None = None,
     heading: str = "Class report: Not the Place for Spam",
+    warnings: Sequence[str] = (),
 ) -> str:
     """The whole report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
     titles = titles or {}
@@ -783,6 +800,7 @@ def render_html(
         _gallery_section(drafts, titles),
         _learners_section(drafts),
         _rejected_section(rejected),
+        _warnings_section(warnings),
     ]
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -1050,6 +1068,18 @@ def _rejected_section(rejected: Sequence[Rejected]) -> str:
     )
 
 
+def _warnings_section(warnings: Sequence[str]) -> str:
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
+    return (
+        "<section id='id-warnings'><h2>Learner ids to check</h2><p>Graded, but the learner id "
+        "in each of these exports does not match its folder (the learner's home folder when "
+        "you used <code>collect</code>): someone may have typed the example id or another "
+        f"person's. The terminal names the files.</p><ul>{items}</ul></section>"
+    )
+
+
 # --- charts (matplotlib, rendered to inline SVG without touching pyplot or the backend) --------
 
 
@@ -1212,6 +1242,9 @@ def run(
     rejected = sorted([*rejected, *errors], key=lambda r: (r.source, r.kind))
     for item in rejected:
         print(printable(f"not graded: {item.source}: {item.reason}"), file=err)
+    warnings = id_mismatches(accepted)
+    for warning in warnings:
+        print(printable(f"warning: {warning}"), file=err)
     titles = {sid: s.title for sid, s in data.scenarios().items()}
     outcome = Outcome(frame, rejected)
     try:
@@ -1223,7 +1256,10 @@ def run(
         if html is not None:
             target = Path(html)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render_html(shown, listed, titles=titles), encoding="utf-8")
+            # Folder names and ids are who someone is: an anonymized report gives the count only.
+            notes = [f"{len(warnings)} export(s)"] if anonymize_ids and warnings else warnings
+            page = render_html(shown, listed, titles=titles, warnings=notes)
+            target.write_text(page, encoding="utf-8")
             outcome.written.append(target)
         if csv is not None:
             outcome.written.append(write_csv(shown, csv))

@@ -1,4 +1,5 @@
-"""Command line: `check` grades one draft; `report` grades a class's exported answers."""
+"""Command line: `check` grades one draft; `report` grades a class's exported answers;
+`collect` gathers those answers from learners' home folders."""
 
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.set_defaults(run=run_check)
     _add_report_parser(commands)
+    _add_collect_parser(commands)
     return parser
 
 
@@ -141,6 +143,43 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         help="grading processes (default: one per CPU for large classes)",
     )
     report.set_defaults(run=run_report)
+
+
+def _add_collect_parser(commands: argparse._SubParsersAction) -> None:
+    collect = commands.add_parser(
+        "collect",
+        help="copy learners' exported answers from their home folders, one folder each",
+        description=(
+            "Copy every answers-*.json found in each learner folder of SOURCE (hub home "
+            "folders such as /home, or any folder of learner folders) into OUT/<folder>/, "
+            "never overwriting; list who has no answers; record every copy in "
+            "OUT/collected.csv. Then run: python -m outreach_coach report OUT"
+        ),
+        epilog=(
+            "Exit codes: 0 everyone handed something in; 3 collected, but someone has no "
+            "answers (or a file could not be read), as listed; 2 usage error."
+        ),
+    )
+    collect.add_argument("source", metavar="SOURCE", help="folder of learner (home) folders")
+    collect.add_argument("out", metavar="OUT", help="folder to collect into (made if missing)")
+    collect.add_argument(
+        "--roster", metavar="FILE", help="class list, one name per line: who has no folder"
+    )
+    collect.set_defaults(run=run_collect)
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    """Collect learners' exports into one folder per learner; 3 when someone has none."""
+    from . import collect
+
+    try:
+        return collect.run(args.source, args.out, args.roster)
+    except collect.CollectError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(
+            f"cannot write {error.filename or args.out}: {error.strerror or error}"
+        ) from None
 
 
 def run_report(args: argparse.Namespace) -> int:
