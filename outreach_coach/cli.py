@@ -142,6 +142,19 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="grading processes (default: one per CPU for large classes)",
     )
+    report.add_argument(
+        "--roster",
+        metavar="FILE",
+        help="class list, one name (hub user name or learner id) per line: lists who handed "
+        "in nothing",
+    )
+    report.add_argument(
+        "--watch",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="rewrite the report every N seconds until Ctrl+C (the HTML page reloads itself)",
+    )
     report.set_defaults(run=run_report)
 
 
@@ -191,19 +204,29 @@ def run_report(args: argparse.Namespace) -> int:
             f"--html and --csv name the same file ({args.html}): the table would overwrite "
             "the report; give them different names, e.g. report.html and report.csv"
         )
+    if args.watch and not args.html:
+        raise UsageError("--watch rewrites the HTML report: give it a file with --html PATH")
+    from .collect import CollectError, read_roster
+
     try:
-        outcome = classreport.run(
-            args.submissions,
-            html=args.html,
-            csv=args.csv,
-            anonymize_ids=args.anonymize,
-            feedback_dir=args.feedback_dir,
-            max_bytes=args.max_bytes or classreport.DEFAULT_MAX_BYTES,
-            workers=args.workers,
-        )
+        roster = read_roster(Path(args.roster)) if args.roster else []
+    except CollectError as error:
+        raise UsageError(str(error)) from None
+    options = {
+        "html": args.html,
+        "csv": args.csv,
+        "anonymize_ids": args.anonymize,
+        "feedback_dir": args.feedback_dir,
+        "max_bytes": args.max_bytes or classreport.DEFAULT_MAX_BYTES,
+        "workers": args.workers,
+        "roster": roster,
+    }
+    try:
+        if args.watch:
+            return classreport.watch(args.watch, submissions=args.submissions, **options)
+        return classreport.run(args.submissions, **options).exit_code
     except classreport.ReportInputError as error:
         raise UsageError(str(error)) from None
-    return outcome.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
