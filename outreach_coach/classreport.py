@@ -1007,7 +1007,8 @@ h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #e3e3e8;padd
 table{border-collapse:collapse;margin:.6rem 0;font-size:.95rem;max-width:100%}
 th,td{border:1px solid #d8d8de;padding:.3rem .6rem;text-align:left;vertical-align:top;
 overflow-wrap:anywhere}
-th{background:#f2f2f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f2f2f5;overflow-wrap:normal}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 figcaption{color:#555;font-size:.9rem}
 .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:1rem}
