@@ -19,12 +19,14 @@ import os
 import re
 import secrets
 import sys
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from io import StringIO
 from pathlib import Path
@@ -34,13 +36,21 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import data, marks
-from .export import MAX_BYTES, SCHEMA, SCHEMA_VERSION, AnswersError, validate_answers
+from .export import (
+    CAPSTONE_PREFIX,
+    MAX_BYTES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    AnswersError,
+    validate_answers,
+)
 from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
     FORMAT,
     FORMAT_VERSION,
+    HISTORY_LIMIT,
     LEARNER_FILE,
     MAX_DRAFT_CHARS,
     MAX_LEARNER_FILE_BYTES,
@@ -89,6 +99,7 @@ REJECT_KINDS = {
     "duplicate": "Duplicate learner",
     "draft-cut": "Draft cut to what the grader reads",
     "grader-error": "Grader error",
+    "dispute": "Dispute file not read",
 }
 
 
@@ -98,11 +109,40 @@ class ReportInputError(Exception):
 
 @dataclass(frozen=True)
 class Answer:
-    """One learner's rewrite of one scenario."""
+    """One learner's rewrite of one scenario (or of the capstone, to one recipient)."""
 
     scenario_id: str
     draft: str
     saved_at: str = ""
+    sender_id: str = ""  # the capstone's chosen sender; exercises name theirs
+    history: tuple[str, ...] = ()  # the texts of earlier checks, oldest first
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whom a gradable id's drafts are written to and as, and what the learner started from."""
+
+    recipient: str
+    sender: str | None  # None: the capstone, whose sender the learner picked
+    title: str
+    model_answer: str = ""
+    original: str = ""
+
+
+@data.derived_from_data
+@cache
+def targets() -> dict[str, Target]:
+    """Every id the report grades: the scenarios, and capstone-<recipient id> per recipient."""
+    found = {
+        sid: Target(s.recipient, s.sender, s.title, s.model_answer, s.original)
+        for sid, s in data.scenarios().items()
+    }
+    for rid, recipient in data.recipients().items():
+        found.setdefault(
+            CAPSTONE_PREFIX + rid,
+            Target(rid, None, f"Capstone: your own prospect, to {recipient.name}"),
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -155,7 +195,7 @@ def load_submissions(
     root = Path(folder)
     files = candidate_files(root)
     base = root if root.is_dir() else root.parent
-    known = data.scenarios()
+    known = targets()
     exports: list[Submission] = []
     drafts: list[_DraftFile] = []
     rejected: list[Rejected] = []
@@ -269,7 +309,14 @@ def _read_export(document: Any, file_name: str, name: str) -> Submission | Rejec
         kind, learner_id = _classify(document)
         return Rejected(name, kind, _without_name(error.reason, file_name), learner_id)
     answers = tuple(
-        Answer(a["scenario_id"], a["draft"], a.get("saved_at") or "") for a in document["answers"]
+        Answer(
+            a["scenario_id"],
+            a["draft"],
+            a.get("saved_at") or "",
+            _sender_of(a.get("sender_id"), a.get("report")),
+            _history_texts(a.get("history")),
+        )
+        for a in document["answers"]
     )
     if not answers:
         return Rejected(
@@ -349,7 +396,38 @@ def _read_draft_file(
         )
     if scenario_id not in known:
         return Rejected(name, "draft-scenario", _unknown_reason([scenario_id], known))
-    return _DraftFile(path.parent, Answer(scenario_id, document["text"], document["saved_at"]))
+    answer = Answer(
+        scenario_id,
+        document["text"],
+        document["saved_at"],
+        _sender_of(None, document.get("report")),
+        _history_texts(document.get("history")),
+    )
+    return _DraftFile(path.parent, answer)
+
+
+def _sender_of(sender_id: Any, report: Any) -> str:
+    """A capstone draft's sender: the exported id, else the one its saved report names."""
+    senders = data.senders()
+    if isinstance(sender_id, str) and sender_id in senders:
+        return sender_id
+    name = report.get("sender") if isinstance(report, dict) else None
+    return next((s.id for s in senders.values() if name and s.name == name), "")
+
+
+def _history_texts(history: Any) -> tuple[str, ...]:
+    """The texts of the checked versions in an exported or saved history (others ignored:
+    history is optional, and a malformed one must not cost the learner their grade)."""
+    if not isinstance(history, list):
+        return ()
+    return tuple(
+        item["text"][:MAX_DRAFT_CHARS]
+        for item in history[:HISTORY_LIMIT]
+        if isinstance(item, dict)
+        and isinstance(item.get("text"), str)
+        and isinstance(item.get("score"), (int, float))
+        and not isinstance(item.get("score"), bool)
+    )
 
 
 def _progress_folders(
@@ -452,10 +530,27 @@ def _known_answers(
 
 def _unknown_reason(unknown: Sequence[str], known: Mapping[str, Any]) -> str:
     listed = ", ".join(repr(s) for s in unknown)
+    ids = sorted(k for k in known if not k.startswith(CAPSTONE_PREFIX))
     return (
         f"unknown scenario id {listed} (not in data/scenarios.toml; "
-        f"known: {', '.join(sorted(known))})"
+        f"known: {', '.join(ids)}, and {CAPSTONE_PREFIX}<recipient id>)"
     )
+
+
+def id_mismatches(submissions: Iterable[Submission]) -> list[str]:
+    """Warnings for exports whose learner id is not the one their folder's name says (a learner
+    who typed the example id, or someone else's): graded, but worth a look."""
+    from .collect import id_matches_folder
+
+    warnings = []
+    for submission in submissions:
+        folder, _, name = submission.source.rpartition("/")
+        if folder and name and not id_matches_folder(submission.learner_id, folder.split("/")[-1]):
+            warnings.append(
+                f"{submission.source}: learner id {submission.learner_id!r} does not match its "
+                f"folder {folder!r}"
+            )
+    return warnings
 
 
 # --- grading ---------------------------------------------------------------------------------
@@ -467,72 +562,120 @@ def grade_class(
     workers: int | None = None,
     progress: bool | None = None,
     errors: list[Rejected] | None = None,
+    improvement: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Grade every answer; one row per learner x scenario x category (see FRAME_COLUMNS).
 
     Scores are 0-100. `codes` lists the distinct error and warning codes, space-separated.
     Identical drafts of a scenario are graded once. A draft the grader fails on is left out and
-    appended to `errors`, so one bad draft never stops the class report.
+    appended to `errors`, so one bad draft never stops the class report. When `improvement` is
+    a list, the earlier checks in each answer's history are graded too and one row per learner
+    x scenario x category is appended to it (see improvement_rows).
     """
     submissions = list(submissions)
-    scenarios = data.scenarios()
-    tasks = list(dict.fromkeys((a.scenario_id, a.draft) for s in submissions for a in s.answers))
+    known = targets()
+    wanted = [(a.scenario_id, a.draft, a.sender_id) for s in submissions for a in s.answers]
+    if improvement is not None:
+        wanted += [
+            (a.scenario_id, text, a.sender_id)
+            for s in submissions
+            for a in s.answers
+            for text in a.history
+        ]
+    tasks = list(dict.fromkeys(wanted))
     results = dict(zip(tasks, _grade_all(tasks, workers, progress), strict=True))
     rows = []
     for submission in submissions:
         for answer in submission.answers:
-            graded = results[(answer.scenario_id, answer.draft)]
+            graded = results[(answer.scenario_id, answer.draft, answer.sender_id)]
             if isinstance(graded, str):
                 if errors is not None:
                     errors.append(
                         Rejected(submission.source, "grader-error", graded, submission.learner_id)
                     )
                 continue
-            origin = _origin(answer.draft, scenarios[answer.scenario_id])
+            origin = _origin(answer.draft, known[answer.scenario_id])
             rows.extend(_rows(submission.learner_id, answer, graded, origin))
-    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+            if improvement is not None:
+                checks = [
+                    results[(answer.scenario_id, t, answer.sender_id)] for t in answer.history
+                ]
+                improvement.extend(
+                    improvement_rows(submission.learner_id, answer.scenario_id, checks)
+                )
+    return pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
 
 
-def _rows(learner_id: str, answer: Answer, graded: Graded, origin: str) -> Iterator[dict]:
+def improvement_rows(
+    learner_id: str, scenario_id: str, checks: Sequence[Graded | str]
+) -> list[dict[str, Any]]:
+    """First check against best check, per category, for one learner's answer (oldest first);
+    nothing when fewer than two checks were graded."""
+    graded = [c for c in checks if not isinstance(c, str)]
+    if len(graded) < 2:
+        return []
+    rows = []
+    for index, category in enumerate(CATEGORIES):
+        results = [(g.categories[index][1], g.categories[index][2]) for g in graded]
+        rows.append(
+            {
+                "learner": learner_id,
+                "scenario": scenario_id,
+                "category": category,
+                "checks": len(graded),
+                "first_passed": results[0][0],
+                "best_passed": any(passed for passed, _ in results),
+                "first_score": results[0][1],
+                "best_score": max(score for _, score in results),
+            }
+        )
+    return rows
+
+
+def _rows(learner_id: str, answer: Answer, graded: Graded, origin: str) -> Iterator[tuple]:
+    """The frame's rows of one answer, as tuples in FRAME_COLUMNS order (a tenth of the memory
+    of a dict per row, which matters at 10,000 learners)."""
     for category, passed, score, findings in graded.categories:
-        yield {
-            "learner": learner_id,
-            "scenario": answer.scenario_id,
-            "category": category,
-            "passed": passed,
-            "score": score,
-            "codes": " ".join(sorted({f.code for f in findings})),
-            "scenario_passed": graded.passed,
-            "scenario_score": graded.score,
-            "origin": origin,
-            "draft": answer.draft,
-            "saved_at": answer.saved_at,
-            "findings": findings,
-        }
+        yield (
+            learner_id,
+            answer.scenario_id,
+            category,
+            passed,
+            score,
+            " ".join(sorted({f.code for f in findings})),
+            graded.passed,
+            graded.score,
+            origin,
+            answer.draft,
+            answer.saved_at,
+            findings,
+        )
 
 
 def _normalized(text: str) -> str:
     return " ".join(text.split())
 
 
-def _origin(draft: str, scenario: Any) -> str:
+def _origin(draft: str, target: Target) -> str:
     """'model-answer' or 'original' when the draft is one of those unchanged, else 'own'."""
     text = _normalized(draft)
-    if text == _normalized(scenario.model_answer):
+    if target.model_answer and text == _normalized(target.model_answer):
         return "model-answer"
-    if text == _normalized(scenario.original):
+    if target.original and text == _normalized(target.original):
         return "original"
     return "own"
 
 
-def grade_draft(scenario_id: str, draft: str) -> Graded | str:
-    """Grade one draft against its scenario's recipient and sender; a str says why it failed."""
+def grade_draft(scenario_id: str, draft: str, sender_id: str = "") -> Graded | str:
+    """Grade one draft against its scenario's recipient and sender (a capstone's: the sender
+    the learner chose, if known); a str says why it failed."""
     try:
-        scenario = data.scenarios()[scenario_id]
+        target = targets()[scenario_id]
+        sender = target.sender or sender_id
         report = grade(
             draft,
-            recipient=data.recipients()[scenario.recipient],
-            sender=data.senders()[scenario.sender],
+            recipient=data.recipients()[target.recipient],
+            sender=data.senders()[sender] if sender else None,
         )
     except Exception as error:  # a grader bug on one draft must not sink the whole class
         return f"the grader failed on the {scenario_id} draft ({type(error).__name__}: {error})"
@@ -544,12 +687,12 @@ def grade_draft(scenario_id: str, draft: str) -> Graded | str:
     return Graded(report.passed, report.score, tuple(categories))
 
 
-def _grade_chunk(tasks: Sequence[tuple[str, str]]) -> list[Graded | str]:
-    return [grade_draft(scenario_id, draft) for scenario_id, draft in tasks]
+def _grade_chunk(tasks: Sequence[tuple[str, str, str]]) -> list[Graded | str]:
+    return [grade_draft(*task) for task in tasks]
 
 
 def _grade_all(
-    tasks: list[tuple[str, str]], workers: int | None, progress: bool | None
+    tasks: list[tuple[str, str, str]], workers: int | None, progress: bool | None
 ) -> list[Graded | str]:
     chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
     count = _worker_count(workers, len(tasks))
@@ -567,11 +710,12 @@ def _grade_all(
         return results
 
 
-def _grade_parallel(chunks: list[list[tuple[str, str]]], count: int, bar: tqdm) -> list:
+def _grade_parallel(chunks: list[list[tuple[str, str, str]]], count: int, bar: tqdm) -> list:
     # Grade one draft per scenario before forking, so every worker inherits the loaded data and
     # the grader's warm caches instead of building them again.
-    for scenario_id in sorted({scenario_id for chunk in chunks for scenario_id, _ in chunk}):
-        grade_draft(scenario_id, data.scenarios()[scenario_id].original)
+    scenarios = data.scenarios()
+    for scenario_id in sorted({task[0] for chunk in chunks for task in chunk} & set(scenarios)):
+        grade_draft(scenario_id, scenarios[scenario_id].original)
     results: list[Graded | str] = []
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
@@ -689,7 +833,7 @@ def anonymize(
     ids = [*frame["learner"], *(r.learner_id for r in rejected if r.learner_id)]
     names = pseudonyms(ids, key)
     hidden = frame.assign(learner=frame["learner"].map(names))
-    known = set(data.scenarios())
+    known = set(targets())
     return hidden, [_anonymized(item, names, known, key) for item in rejected]
 
 
@@ -736,6 +880,122 @@ def _digest(text: str, key: bytes, length: int = PSEUDONYM_LENGTH) -> str:
     return digest[:length]
 
 
+# --- roster, disputes, improvement ----------------------------------------------------------
+
+IMPROVEMENT_COLUMNS = (
+    "learner",
+    "scenario",
+    "category",
+    "checks",
+    "first_passed",
+    "best_passed",
+    "first_score",
+    "best_score",
+)
+MAX_DISPUTE_BYTES = 200_000
+MAX_DISPUTES = 1_000
+DISPUTE_TEXT = 2_000  # characters of a comment or draft shown in the report
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A learner's "this verdict looks wrong": what they wrote, the verdict, their comment."""
+
+    learner: str
+    source: str
+    scenario: str
+    comment: str
+    draft: str
+    codes: tuple[str, ...]  # the error codes of the verdict disputed
+
+
+@dataclass
+class Extras:
+    """What the report shows beside the grades (all optional)."""
+
+    warnings: Sequence[str] = ()
+    missing: Sequence[str] = ()  # roster names with nothing handed in
+    disputes: Sequence[Dispute] = ()
+    improvement: pd.DataFrame | None = None  # IMPROVEMENT_COLUMNS
+    refresh: int | None = None  # seconds: the page reloads itself (--watch)
+
+
+def nothing_handed_in(
+    roster: Sequence[str], accepted: Sequence[Submission], rejected: Sequence[Rejected]
+) -> list[str]:
+    """Roster names matching no graded learner, no listed file's learner and no folder."""
+    from .collect import roster_missing
+
+    present = [s.learner_id for s in accepted]
+    present += [r.learner_id for r in rejected if r.learner_id]
+    present += [s.source.split("/", 1)[0] for s in [*accepted, *rejected] if "/" in s.source]
+    return roster_missing(roster, present)
+
+
+def dispute_files(root: Path) -> list[Path]:
+    """*.json in root/disputes and in <folder>/disputes for each folder in root (no links)."""
+    if not root.is_dir():
+        return []
+    folders = [root, *(p for p in sorted(root.iterdir()) if p.is_dir() and not p.is_symlink())]
+    found = []
+    for folder in folders:
+        box = folder / "disputes"
+        if box.is_dir() and not box.is_symlink():
+            found += sorted(p for p in box.glob("*.json") if _visible(p))
+    return found[:MAX_DISPUTES]
+
+
+def load_disputes(folder: str | os.PathLike[str]) -> tuple[list[Dispute], list[Rejected]]:
+    """Every dispute file in the submissions folder; unreadable ones are listed, not fatal."""
+    root = Path(folder)
+    disputes, rejected = [], []
+    for path in dispute_files(root):
+        name = _relative(path, root)
+        owner = path.parent.parent
+        learner = _folder_learner(owner) if owner != root else _folder_learner(root)
+        try:
+            document = read_json(path, MAX_DISPUTE_BYTES, follow_symlinks=False)
+        except (UnreadableFile, OSError) as error:
+            reason = error.reason if isinstance(error, UnreadableFile) else str(error)
+            rejected.append(Rejected(name, "dispute", reason, learner))
+            continue
+        if not isinstance(document, dict) or not isinstance(document.get("comment"), str):
+            reason = "is not a dispute (expected an object with a 'comment' text)"
+            rejected.append(Rejected(name, "dispute", reason, learner))
+            continue
+        disputes.append(
+            Dispute(
+                learner=learner,
+                source=name,
+                scenario=_text(document.get("scenario_id")),
+                comment=_text(document.get("comment")),
+                draft=_text(document.get("draft")),
+                codes=_error_codes(document.get("report")),
+            )
+        )
+    return disputes, rejected
+
+
+def _text(value: Any) -> str:
+    return value[:DISPUTE_TEXT] if isinstance(value, str) else ""
+
+
+def _error_codes(report: Any) -> tuple[str, ...]:
+    """The error codes in a saved Report.to_dict(), read without trusting its shape."""
+    categories = report.get("categories") if isinstance(report, dict) else None
+    if not isinstance(categories, dict):
+        return ()
+    codes = []
+    for result in list(categories.values())[: len(CATEGORIES)]:
+        findings = result.get("findings") if isinstance(result, dict) else None
+        for finding in findings[:50] if isinstance(findings, list) else []:
+            if isinstance(finding, dict) and finding.get("severity") == "error":
+                code = finding.get("code")
+                if isinstance(code, str):
+                    codes.append(code[:40])
+    return tuple(dict.fromkeys(codes))
+
+
 # --- HTML report -----------------------------------------------------------------------------
 
 CSS = """
@@ -746,9 +1006,11 @@ h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #e3e3e8;padd
 .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
 .card{border:1px solid #d8d8de;border-radius:8px;padding:.6rem 1rem;min-width:9rem}
 .card b{display:block;font-size:1.6rem}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.95rem}
-th,td{border:1px solid #d8d8de;padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:#f2f2f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.95rem;max-width:100%}
+th,td{border:1px solid #d8d8de;padding:.3rem .6rem;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+th{background:#f2f2f5;overflow-wrap:normal}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 figcaption{color:#555;font-size:.9rem}
 .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:1rem}
@@ -757,8 +1019,11 @@ figcaption{color:#555;font-size:.9rem}
 background:#fafafa;padding:.5rem;border-radius:4px}
 .pass{color:#0a6b2b}.fail{color:#a11}
 .note{background:#fff8e1;border-left:4px solid #e0a800;padding:.5rem .8rem}
-code{background:#f2f2f5;padding:0 .2rem;border-radius:3px}
-@media print{h2{break-after:avoid}.rewrite{break-inside:avoid}}
+code{background:#f2f2f5;padding:0 .2rem;border-radius:3px;overflow-wrap:anywhere}
+@media (max-width:900px){body{padding:.8rem}table{font-size:.85rem}th,td{padding:.25rem .35rem}
+.card{min-width:7rem}}
+@media print{h2{break-after:avoid}.rewrite{break-inside:avoid}
+details::details-content{content-visibility:visible;display:block}summary{list-style:none}}
 """
 
 
@@ -769,25 +1034,35 @@ def render_html(
     titles: Mapping[str, str] | None = None,
     generated_at: datetime | None = None,
     heading: str = "Class report: Not the Place for Spam",
+    extras: Extras | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
     titles = titles or {}
+    extras = extras or Extras()
     moment = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     drafts = _drafts(frame)
     sections = [
-        _summary_section(frame, drafts, rejected),
+        _summary_section(frame, drafts, rejected, extras.missing),
+        _missing_section(extras.missing),
         _category_section(frame),
         _scenario_section(frame, drafts, titles),
         _findings_section(frame, len(drafts)),
+        _improvement_section(extras.improvement),
         _scores_section(drafts),
         _gallery_section(drafts, titles),
+        _disputes_section(extras.disputes, titles),
         _learners_section(drafts),
         _rejected_section(rejected),
+        _warnings_section(extras.warnings),
     ]
+    # A refresh header is no script: the page still runs nothing, it is only fetched again.
+    refresh = (
+        f"<meta http-equiv='refresh' content='{int(extras.refresh)}'>" if extras.refresh else ""
+    )
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(heading)}</title><style>{CSS}</style></head><body>"
+        f"{refresh}<title>{escape(heading)}</title><style>{CSS}</style></head><body>"
         f"<h1>{escape(heading)}</h1><p class='meta'>Generated {escape(moment)} by "
         "<code>python -m outreach_coach report</code>. Every draft was graded again with the "
         "course's grader; learners' own scores were not trusted.</p>"
@@ -822,17 +1097,22 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[i
 
 
 def _summary_section(
-    frame: pd.DataFrame, drafts: pd.DataFrame, rejected: Sequence[Rejected]
+    frame: pd.DataFrame,
+    drafts: pd.DataFrame,
+    rejected: Sequence[Rejected],
+    missing: Sequence[str] = (),
 ) -> str:
     all_passed = drafts["scenario_passed"].mean() if len(drafts) else float("nan")
-    mean_score = drafts["scenario_score"].mean() if len(drafts) else float("nan")
+    # No mean-score card: warnings lower a score without failing the draft, so a mean of 90
+    # can sit beside a pass rate of 60% and read as better than the class did.
     cards = [
         ("Learners graded", f"{frame['learner'].nunique():,}"),
         ("Drafts graded", f"{len(drafts):,}"),
         ("Drafts passing all four", _percent(all_passed)),
-        ("Mean score", "–" if pd.isna(mean_score) else f"{mean_score:.0f}/100"),
         ("Files not graded", f"{len(rejected):,}"),
     ]
+    if missing:
+        cards.append(("On the roster, nothing handed in", _missing_count(missing)))
     copies = int((drafts["origin"] == "model-answer").sum())
     untouched = int((drafts["origin"] == "original").sum())
     note = ""
@@ -896,13 +1176,16 @@ def _scenario_section(frame: pd.DataFrame, drafts: pd.DataFrame, titles: Mapping
     return (
         "<section id='scenarios'><h2>Pass rate per scenario</h2>"
         + _figure(chart, "Share of drafts per scenario that pass all four categories.")
+        + "<p>A draft passes when it has no error; warnings only lower its score, so the mean "
+        "score can be high while the pass rate is low. Read the pass rate first.</p>"
         + _table(headers, rows, set(range(1, len(headers))))
         + "</section>"
     )
 
 
 def top_findings(frame: pd.DataFrame, limit: int = TOP_FINDINGS) -> list[tuple[Finding, int]]:
-    """The most frequent error and warning codes: (an example finding, drafts that have it)."""
+    """The error codes that failed the most drafts, then the most frequent warnings (which
+    fail nothing): (an example finding, drafts that have it)."""
     counts: Counter[str] = Counter()
     example: dict[str, Finding] = {}
     for findings in frame["findings"]:
@@ -910,7 +1193,10 @@ def top_findings(frame: pd.DataFrame, limit: int = TOP_FINDINGS) -> list[tuple[F
             counts[code] += 1
         for finding in findings:
             example.setdefault(finding.code, finding)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    ranked = sorted(
+        counts.items(),
+        key=lambda item: (example[item[0]].severity != "error", -item[1], item[0]),
+    )[:limit]
     return [(example[code], count) for code, count in ranked]
 
 
@@ -932,7 +1218,7 @@ def _findings_section(frame: pd.DataFrame, total: int) -> str:
         )
     rows = [
         (
-            f"<b>{escape(f.code)}</b> <small>{escape(f.severity)}</small>",
+            f"<b>{escape(f.code)}</b> <small>{escape(_severity_label(f.severity))}</small>",
             f"{escape(f.name)}<br><small>{escape(f.why)}</small>",
             escape(CATEGORY_TITLES.get(f.category, f.category)),
             f"{count:,}",
@@ -944,9 +1230,9 @@ def _findings_section(frame: pd.DataFrame, total: int) -> str:
     headers = ["Code", "What it means", "Category", "Drafts", "Share", "Lesson that teaches it"]
     return (
         "<section id='findings'><h2>Most frequent findings</h2>"
-        "<p>Each code counts once per draft. Revisit the lesson beside the top ones.</p>"
-        + _table(headers, rows, {3, 4})
-        + "</section>"
+        "<p>Errors first (each one failed every draft it is counted in), then warnings (which "
+        "lower a score but fail nothing). Each code counts once per draft. Revisit the lesson "
+        "beside the top errors.</p>" + _table(headers, rows, {3, 4}) + "</section>"
     )
 
 
@@ -966,8 +1252,8 @@ def _scores_section(drafts: pd.DataFrame) -> str:
 
 
 def best_rewrites(drafts: pd.DataFrame, size: int = GALLERY_SIZE) -> dict[str, pd.DataFrame]:
-    """Per scenario, the best distinct drafts the learners wrote themselves."""
-    own = drafts[drafts["origin"] == "own"]
+    """Per scenario, the best distinct passing drafts the learners wrote themselves."""
+    own = drafts[(drafts["origin"] == "own") & drafts["scenario_passed"].astype(bool)]
     if own.empty:
         return {}
     own = own.assign(length=[len(text) for text in own["draft"]])
@@ -983,12 +1269,13 @@ def best_rewrites(drafts: pd.DataFrame, size: int = GALLERY_SIZE) -> dict[str, p
 def _gallery_section(drafts: pd.DataFrame, titles: Mapping[str, str]) -> str:
     parts = [
         "<section id='gallery'><h2>Best rewrites, for class discussion</h2>"
-        "<p>The highest-scoring drafts per scenario (copies of the model answer left out). "
-        "Ask the class what makes each one work, and what the grader cannot see.</p>"
+        "<p>The highest-scoring drafts per scenario among those that pass all four categories "
+        "(copies of the model answer left out; failing drafts never appear here). Ask the "
+        "class what makes each one work, and what the grader cannot see.</p>"
     ]
     best = best_rewrites(drafts)
     if not best:
-        parts.append("<p>No learner-written drafts yet.</p>")
+        parts.append("<p>No learner-written draft passes all four categories yet.</p>")
     for sid, group in best.items():
         parts.append(f"<h3><code>{escape(sid)}</code> {escape(titles.get(sid, ''))}</h3>")
         parts.append("<div class='gallery'>")
@@ -1016,8 +1303,8 @@ def _learners_section(drafts: pd.DataFrame) -> str:
         score=("scenario_score", "mean"),
     )
     rows = [
-        (escape(str(learner)), f"{row.drafts}", f"{int(row.passed)}", f"{row.score:.0f}")
-        for learner, row in per.iterrows()
+        (escape(str(learner)), f"{int(drafts_)}", f"{int(passed)}", f"{score:.0f}")
+        for learner, drafts_, passed, score in per.itertuples()
     ]
     return (
         f"<section id='learners'><h2>Learners</h2><details><summary>{len(per):,} learners "
@@ -1047,6 +1334,116 @@ def _rejected_section(rejected: Sequence[Rejected]) -> str:
         "click “Export my answers” again and send the new file.</p>"
         + _table(["File", "Problem", "Details"], rows, set())
         + "</section>"
+    )
+
+
+def _severity_label(severity: str) -> str:
+    return "error: fails the draft" if severity == "error" else severity
+
+
+def _missing_count(missing: Sequence[str]) -> str:
+    # Anonymized reports pass one "N name(s) on the roster" line instead of the names.
+    if len(missing) == 1 and " name(s) on the roster" in missing[0]:
+        return missing[0].split(" ", 1)[0]
+    return f"{len(missing):,}"
+
+
+def _missing_section(missing: Sequence[str]) -> str:
+    if not missing:
+        return ""
+    items = "".join(f"<li>{escape(name)}</li>" for name in missing)
+    return (
+        "<section id='missing'><h2>On the roster, nothing handed in</h2>"
+        "<p>No answers file, progress folder or home folder matches these names: ask them "
+        f"to click “Export my answers” (or check how their name is spelled).</p><ul>{items}</ul>"
+        "</section>"
+    )
+
+
+def improvement_summary(improvement: pd.DataFrame) -> pd.DataFrame:
+    """Per category: answers with two or more checks, first-check and best-check pass rates,
+    and how many failed on the first check but passed later."""
+    grouped = improvement.groupby("category", sort=False)
+    table = pd.DataFrame(
+        {
+            "answers": grouped.size(),
+            "first": grouped["first_passed"].mean(),
+            "best": grouped["best_passed"].mean(),
+            "improved": grouped.apply(
+                lambda g: int((~g["first_passed"].astype(bool) & g["best_passed"]).sum()),
+                include_groups=False,
+            ),
+            "learners": grouped["learner"].nunique(),
+        }
+    )
+    return table.reindex([c for c in CATEGORIES if c in table.index])
+
+
+def _improvement_section(improvement: pd.DataFrame | None) -> str:
+    if improvement is None or improvement.empty:
+        return (
+            "<section id='improvement'><h2>Improvement: first check against best check</h2>"
+            "<p>No draft history yet: answers checked twice or more, exported by this course "
+            "version, show here how learners improved between their first and best check.</p>"
+            "</section>"
+        )
+    table = improvement_summary(improvement)
+    rows = [
+        (
+            escape(CATEGORY_TITLES[c]),
+            f"{int(row.learners):,}",
+            f"{int(row.answers):,}",
+            _percent(row.first),
+            _percent(row.best),
+            f"{int(row.improved):,}",
+        )
+        for c, row in table.iterrows()
+    ]
+    headers = ["Category", "Learners", "Answers", "First check passes", "Best check passes"]
+    headers.append("Failed first, passed later")
+    return (
+        "<section id='improvement'><h2>Improvement: first check against best check</h2>"
+        "<p>From each answer's draft history (answers checked twice or more), every check "
+        "graded again with today's grader.</p>"
+        + _table(headers, rows, {1, 2, 3, 4, 5})
+        + "</section>"
+    )
+
+
+def _disputes_section(disputes: Sequence[Dispute], titles: Mapping[str, str]) -> str:
+    if not disputes:
+        return ""
+    rows = [
+        (
+            escape(d.learner),
+            f"<code>{escape(d.scenario)}</code><br>{escape(titles.get(d.scenario, ''))}"
+            if d.scenario
+            else "–",
+            escape(", ".join(d.codes)) or "–",
+            escape(d.comment),
+            f"<pre>{escape(d.draft)}</pre>" if d.draft else "–",
+        )
+        for d in disputes
+    ]
+    headers = ["Learner", "Scenario", "Errors disputed", "Comment", "Draft"]
+    return (
+        f"<section id='disputes'><h2>Disputed verdicts ({len(disputes):,})</h2>"
+        "<p>Learners clicked “this verdict looks wrong”. Read them before the discussion: a "
+        "verdict several learners dispute is worth looking at together.</p>"
+        + _table(headers, rows, set())
+        + "</section>"
+    )
+
+
+def _warnings_section(warnings: Sequence[str]) -> str:
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
+    return (
+        "<section id='id-warnings'><h2>Learner ids to check</h2><p>Graded, but the learner id "
+        "in each of these exports does not match its folder (the learner's home folder when "
+        "you used <code>collect</code>): someone may have typed the example id or another "
+        f"person's. The terminal names the files.</p><ul>{items}</ul></section>"
     )
 
 
@@ -1183,6 +1580,7 @@ class Outcome:
     rejected: list[Rejected]
     written: list[Path] = field(default_factory=list)  # the HTML and CSV files
     feedback: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # roster names with nothing handed in
 
     @property
     def exit_code(self) -> int:
@@ -1200,20 +1598,36 @@ def run(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
     progress: bool | None = None,
+    roster: Sequence[str] = (),
+    refresh: int | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> Outcome:
-    """Load, grade and write the report files; problems with single files go to `err`."""
+    """Load, grade and write the report files; problems with single files go to `err`.
+
+    `roster` names the class: those with nothing handed in are listed. `refresh` (seconds)
+    makes the HTML page reload itself, for --watch.
+    """
     out = out or sys.stdout
     err = err or sys.stderr
     accepted, rejected = load_submissions(submissions, max_bytes, progress=progress)
     errors: list[Rejected] = []
-    frame = grade_class(accepted, workers=workers, progress=progress, errors=errors)
-    rejected = sorted([*rejected, *errors], key=lambda r: (r.source, r.kind))
+    history: list[dict[str, Any]] = []
+    frame = grade_class(
+        accepted, workers=workers, progress=progress, errors=errors, improvement=history
+    )
+    disputes, unread = load_disputes(submissions)
+    rejected = sorted([*rejected, *errors, *unread], key=lambda r: (r.source, r.kind))
     for item in rejected:
         print(printable(f"not graded: {item.source}: {item.reason}"), file=err)
-    titles = {sid: s.title for sid, s in data.scenarios().items()}
-    outcome = Outcome(frame, rejected)
+    warnings = id_mismatches(accepted)
+    for warning in warnings:
+        print(printable(f"warning: {warning}"), file=err)
+    missing = nothing_handed_in(roster, accepted, rejected)
+    if missing:
+        print(printable("Nothing handed in by: " + ", ".join(missing)), file=err)
+    titles = {sid: t.title for sid, t in targets().items()}
+    outcome = Outcome(frame, rejected, missing=missing)
     try:
         key = class_secret(_secret_folder(html, csv, feedback_dir)) if anonymize_ids else b""
         if feedback_dir is not None:
@@ -1223,7 +1637,20 @@ def run(
         if html is not None:
             target = Path(html)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render_html(shown, listed, titles=titles), encoding="utf-8")
+            # Folder names and ids are who someone is: an anonymized report gives counts only.
+            extras = Extras(
+                warnings=[f"{len(warnings)} export(s)"] if anonymize_ids and warnings else warnings,
+                missing=[f"{len(missing)} name(s) on the roster"]
+                if anonymize_ids and missing
+                else missing,
+                disputes=[replace(d, learner=pseudonym(d.learner, key)) for d in disputes]
+                if anonymize_ids
+                else disputes,
+                improvement=pd.DataFrame(history, columns=list(IMPROVEMENT_COLUMNS)),
+                refresh=refresh,
+            )
+            page = render_html(shown, listed, titles=titles, extras=extras)
+            target.write_text(page, encoding="utf-8")
             outcome.written.append(target)
         if csv is not None:
             outcome.written.append(write_csv(shown, csv))
@@ -1259,9 +1686,35 @@ def summary_text(outcome: Outcome) -> str:
     if outcome.feedback:
         folder = printable(str(outcome.feedback[0].parent))
         lines.append(f"Wrote {_count(len(outcome.feedback), 'feedback file')} in {folder}.")
+    if outcome.missing:
+        lines.append(f"Nothing handed in: {len(outcome.missing):,} on the roster (listed above).")
     if outcome.rejected:
         lines.append(
             f"Not graded: {len(outcome.rejected):,} (files or answers, listed above and in "
             f"the report's 'Files not graded'); exit code {EXIT_REJECTED}."
         )
     return "\n".join(lines)
+
+
+def watch(
+    every: int,
+    *,
+    rounds: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    out: TextIO | None = None,
+    **options: Any,
+) -> int:
+    """Run the report every `every` seconds (the HTML reloads itself) until Ctrl+C, or for
+    `rounds` runs; returns the last run's exit code."""
+    out = out or sys.stdout
+    code, done = EXIT_OK, 0
+    try:
+        while rounds is None or done < rounds:
+            code = run(refresh=every, out=out, **options).exit_code
+            done += 1
+            if rounds is None or done < rounds:
+                print(f"Next update in {every} s (Ctrl+C stops).", file=out)
+                sleep(every)
+    except KeyboardInterrupt:
+        print("Stopped watching.", file=out)
+    return code

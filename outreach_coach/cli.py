@@ -1,4 +1,5 @@
-"""Command line: `check` grades one draft; `report` grades a class's exported answers."""
+"""Command line: `check` grades one draft; `report` grades a class's exported answers;
+`collect` gathers those answers from learners' home folders."""
 
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.set_defaults(run=run_check)
     _add_report_parser(commands)
+    _add_collect_parser(commands)
     return parser
 
 
@@ -140,7 +142,57 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="grading processes (default: one per CPU for large classes)",
     )
+    report.add_argument(
+        "--roster",
+        metavar="FILE",
+        help="class list, one name (hub user name or learner id) per line: lists who handed "
+        "in nothing",
+    )
+    report.add_argument(
+        "--watch",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="rewrite the report every N seconds until Ctrl+C (the HTML page reloads itself)",
+    )
     report.set_defaults(run=run_report)
+
+
+def _add_collect_parser(commands: argparse._SubParsersAction) -> None:
+    collect = commands.add_parser(
+        "collect",
+        help="copy learners' exported answers from their home folders, one folder each",
+        description=(
+            "Copy every answers-*.json found in each learner folder of SOURCE (hub home "
+            "folders such as /home, or any folder of learner folders) into OUT/<folder>/, "
+            "never overwriting; list who has no answers; record every copy in "
+            "OUT/collected.csv. Then run: python -m outreach_coach report OUT"
+        ),
+        epilog=(
+            "Exit codes: 0 everyone handed something in; 3 collected, but someone has no "
+            "answers (or a file could not be read), as listed; 2 usage error."
+        ),
+    )
+    collect.add_argument("source", metavar="SOURCE", help="folder of learner (home) folders")
+    collect.add_argument("out", metavar="OUT", help="folder to collect into (made if missing)")
+    collect.add_argument(
+        "--roster", metavar="FILE", help="class list, one name per line: who has no folder"
+    )
+    collect.set_defaults(run=run_collect)
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    """Collect learners' exports into one folder per learner; 3 when someone has none."""
+    from . import collect
+
+    try:
+        return collect.run(args.source, args.out, args.roster)
+    except collect.CollectError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(
+            f"cannot write {error.filename or args.out}: {error.strerror or error}"
+        ) from None
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -152,19 +204,29 @@ def run_report(args: argparse.Namespace) -> int:
             f"--html and --csv name the same file ({args.html}): the table would overwrite "
             "the report; give them different names, e.g. report.html and report.csv"
         )
+    if args.watch and not args.html:
+        raise UsageError("--watch rewrites the HTML report: give it a file with --html PATH")
+    from .collect import CollectError, read_roster
+
     try:
-        outcome = classreport.run(
-            args.submissions,
-            html=args.html,
-            csv=args.csv,
-            anonymize_ids=args.anonymize,
-            feedback_dir=args.feedback_dir,
-            max_bytes=args.max_bytes or classreport.DEFAULT_MAX_BYTES,
-            workers=args.workers,
-        )
+        roster = read_roster(Path(args.roster)) if args.roster else []
+    except CollectError as error:
+        raise UsageError(str(error)) from None
+    options = {
+        "html": args.html,
+        "csv": args.csv,
+        "anonymize_ids": args.anonymize,
+        "feedback_dir": args.feedback_dir,
+        "max_bytes": args.max_bytes or classreport.DEFAULT_MAX_BYTES,
+        "workers": args.workers,
+        "roster": roster,
+    }
+    try:
+        if args.watch:
+            return classreport.watch(args.watch, submissions=args.submissions, **options)
+        return classreport.run(args.submissions, **options).exit_code
     except classreport.ReportInputError as error:
         raise UsageError(str(error)) from None
-    return outcome.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

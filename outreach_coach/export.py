@@ -19,10 +19,15 @@ from .storage import (
 )
 
 if TYPE_CHECKING:
-    from .storage import DraftStore
+    from .storage import Draft, DraftStore
 
 SCHEMA = "outreach-coach/answers"
 SCHEMA_VERSION = 1
+# The draft-store ids of capstone drafts: "capstone-<recipient id>" (workbench.capstone_key).
+CAPSTONE_PREFIX = "capstone-"
+# Characters of earlier checked versions exported per answer: a real class writes a few
+# thousand; the cap keeps every file under MAX_BYTES whatever was pasted.
+HISTORY_CHARS = 100_000
 # Room for every scenario's draft at the store's limit (MAX_DRAFT_CHARS) with its report.
 MAX_BYTES = 4_000_000
 
@@ -53,6 +58,8 @@ def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
             "saved_at": draft.saved_at,
             "checks": draft.checks,
             "report": draft.report,
+            **capstone_people(draft),
+            "history": checked_history(draft),
         }
         for scenario_id, draft in sorted(store.drafts().items())
     ]
@@ -64,6 +71,44 @@ def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
         "course_version": __version__,
         "answers": answers,
     }
+
+
+def capstone_people(draft: Draft) -> dict[str, str]:
+    """For a capstone draft, the recipient it was written to and the sender it was written as
+    (the sender from its last check's report), so the class report can grade it."""
+    if not draft.scenario_id.startswith(CAPSTONE_PREFIX):
+        return {}
+    from . import data
+
+    people = {"recipient_id": draft.scenario_id[len(CAPSTONE_PREFIX) :]}
+    sender_name = (draft.report or {}).get("sender")
+    sender_id = next((s.id for s in data.senders().values() if s.name == sender_name), None)
+    if sender_id:
+        people["sender_id"] = sender_id
+    return people
+
+
+def checked_history(draft: Draft) -> list[dict[str, Any]]:
+    """The draft's checked versions, oldest first (text, saved_at, score, passed), within
+    HISTORY_CHARS: the first check always, then the newest ones that fit."""
+    checked = [v for v in draft.history if v.score is not None]
+    if not checked:
+        return []
+    kept, budget = [checked[0]], HISTORY_CHARS - len(checked[0].text)
+    for version in reversed(checked[1:]):
+        if len(version.text) > budget:
+            break
+        kept.insert(1, version)
+        budget -= len(version.text)
+    return [
+        {
+            "text": v.text[:MAX_DRAFT_CHARS],
+            "saved_at": v.saved_at,
+            "score": v.score,
+            "passed": v.passed,
+        }
+        for v in kept
+    ]
 
 
 def write_answers(

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,6 +89,19 @@ def default_progress_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(__file__).resolve().parent.parent / "progress"
+
+
+HUB_USER_VAR = "JUPYTERHUB_USER"
+
+
+def suggested_learner_id(saved: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The id the "Your id" box starts with: the one saved, else the hub user name, else ""."""
+    if saved:
+        return saved
+    user = (os.environ if environ is None else environ).get(HUB_USER_VAR, "")
+    # Hub names may hold '@' or spaces (e-mail logins); the id allows letters, digits, . _ -
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", user).strip("-")[:64]
+    return cleaned
 
 
 def utc_now() -> str:

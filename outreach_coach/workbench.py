@@ -24,7 +24,7 @@ from .grader import grade
 from .highlight import highlight_html
 from .models import Recipient, Sender
 from .report import CATEGORIES, CategoryResult, Report, category_badge, render_findings_html
-from .storage import Draft, DraftStore
+from .storage import Draft, DraftStore, suggested_learner_id
 
 T = TypeVar("T")
 
@@ -406,7 +406,7 @@ class Workbench:
     def _make_export_area(self) -> None:
         self.learner_id = _styled(
             widgets.Text(
-                value=self.store.learner_id or "",
+                value=suggested_learner_id(self.store.learner_id),
                 description="Your id:",
                 placeholder="e.g. ana-k (letters, digits, - or _)",
                 layout=widgets.Layout(width="24em"),

@@ -69,13 +69,21 @@ def test_export_round_trips_through_read_answers(tmp_path):
     assert data["course_version"] == outreach_coach.__version__
     assert datetime.fromisoformat(data["exported_at"]).utcoffset() == timedelta(0)
     first, second = data["answers"]
+    saved = store.load("s01-a")
     assert first == {
         "scenario_id": "s01-a",
         "draft": TEXT,
-        "saved_at": store.load("s01-a").saved_at,
+        "saved_at": saved.saved_at,
         "checks": 2,
         "report": report.to_dict(),
+        # Every checked version, oldest first: the class report's first-vs-best check.
+        "history": [
+            {"text": v.text, "saved_at": v.saved_at, "score": report.score, "passed": True}
+            for v in saved.history
+        ],
     }
+    assert [v["text"] for v in first["history"]] == ["first try", TEXT]
+    assert second["history"] == []
     assert second["scenario_id"] == "s02-b" and second["draft"] == "Ünïcode ✉️ draft"
     assert second["checks"] == 0 and second["report"] is None
     assert not list(tmp_path.glob(".*.tmp"))

@@ -235,8 +235,10 @@ def start_here() -> list[nbformat.NotebookNode]:
             ## Where your drafts are saved
 
             Every rewrite you check in a workbench is saved for you, one file per exercise, in
-            the `progress/` folder at the top of the course (next to `lessons/` and
-            `exercises/`). Come back later and your last draft is still there.
+            your progress folder. Come back later and your last draft is still there. The cell
+            below shows where that folder is: on your own computer it is `progress/` at the top
+            of the course; on a JupyterHub it is usually `not-the-place-for-spam-progress` in
+            your home folder.
 
             To keep your drafts somewhere else, set the environment variable
             `OUTREACH_COACH_PROGRESS` to another folder before you start Jupyter. The cell below
@@ -249,9 +251,9 @@ def start_here() -> list[nbformat.NotebookNode]:
             """
             ## Starting over
 
-            - To redo one exercise, delete its file in the progress folder: the file is named
-              after the exercise, for example `progress/l03-personalization.json`.
-            - To start the whole course afresh, delete the `progress/` folder.
+            - To redo one exercise, delete its file in the progress folder shown above: the file
+              is named after the exercise, for example `l03-personalization.json`.
+            - To start the whole course afresh, delete that whole folder.
 
             Nothing else changes: the lessons and exercises stay as they are.
             """
@@ -261,8 +263,8 @@ def start_here() -> list[nbformat.NotebookNode]:
             [
                 "Read each page from the top and use its widgets: every answer is checked the"
                 " moment you click.",
-                "Your drafts are saved in the `progress/` folder (or in `OUTREACH_COACH_PROGRESS`"
-                " if you set it); delete a file there to redo that exercise.",
+                "Your drafts are saved in the progress folder this page shows; delete a file there"
+                " to redo that exercise.",
                 "Lessons 1 to 6 build on each other; the exercises are for practice.",
             ]
         ),

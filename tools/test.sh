@@ -17,10 +17,28 @@ fi
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
+# The hub tests' proxy, from the npm registry into a git-ignored folder of the repository.
+if [ ! -x .cache/npm/node_modules/.bin/configurable-http-proxy ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Debian's npm for the hub tests..."
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    else
+      echo "npm is missing: run 'sudo apt-get install npm' (the hub tests need it)." >&2
+      exit 2
+    fi
+  fi
+  npm install --prefix .cache/npm --no-audit --no-fund --silent configurable-http-proxy@^5
+fi
+export PATH="$PWD/.cache/npm/node_modules/.bin:$PATH"
+
 ruff check .
 python3 tools/build_exercises.py --check
 
 # Unit, widget and notebook tests on both cores (loadscope keeps a notebook's cells together),
-# then the browser tests on their own so servers and Chromium do not fight the kernels for CPU.
-python3 -m pytest -m "not e2e" -n 2 --dist loadscope "$@"
+# then the browser tests and the JupyterHub test on their own so servers and Chromium do not
+# fight the kernels for CPU.
+python3 -m pytest -m "not e2e and not hub" -n 2 --dist loadscope "$@"
 python3 -m pytest -m e2e tests/e2e "$@"
+python3 -m pytest -m hub tests/hub "$@"
