@@ -14,7 +14,7 @@ from importlib.resources import files
 import numpy as np
 
 from . import data
-from .text import common_prefix_length, fold, generic_words, same_word, words
+from .text import fold, generic_words, same_word, words
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
@@ -61,13 +61,16 @@ def similarity(first: str, second: str) -> float:
 @lru_cache(maxsize=8192)
 def _lookalikes(first: tuple[str, ...], second: tuple[str, ...]) -> np.ndarray:
     """Which word pairs start alike without being one word."""
-    return np.array(
-        [
-            [common_prefix_length(a, b) >= LOOKALIKE_PREFIX and not same_word(a, b) for b in second]
-            for a in first
-        ],
-        dtype=bool,
-    ).reshape(len(first), len(second))
+    alike = np.zeros((len(first), len(second)), dtype=bool)
+    by_start: dict[str, list[int]] = {}
+    for j, word in enumerate(second):
+        by_start.setdefault(word[:LOOKALIKE_PREFIX], []).append(j)
+    for i, word in enumerate(first):
+        if len(word) < LOOKALIKE_PREFIX:
+            continue
+        for j in by_start.get(word[:LOOKALIKE_PREFIX], ()):
+            alike[i, j] = not same_word(word, second[j])
+    return alike
 
 
 @lru_cache(maxsize=65536)
