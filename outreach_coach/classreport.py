@@ -39,11 +39,13 @@ from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
+    DISPUTES_DIR,
     FORMAT,
     FORMAT_VERSION,
     LEARNER_FILE,
     MAX_DRAFT_CHARS,
     MAX_LEARNER_FILE_BYTES,
+    QUIZ_FILE,
     check_learner_id,
 )
 
@@ -195,7 +197,11 @@ def candidate_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     inside = sorted(p for p in root.iterdir() if _visible(p))
-    folders = [root, *(p for p in inside if p.is_dir() and not p.is_symlink())]
+    # A progress folder's disputes/ holds verdicts a learner questioned, not answers to grade.
+    folders = [
+        root,
+        *(p for p in inside if p.is_dir() and not p.is_symlink() and p.name != DISPUTES_DIR),
+    ]
     # Anything that is not a regular file (a FIFO, a device, a symbolic link, a linked folder)
     # is listed, not read: _read_file rejects it with a reason.
     linked = [p for p in inside if p.is_symlink() and p.is_dir()]
@@ -203,7 +209,7 @@ def candidate_files(root: Path) -> list[Path]:
         path
         for folder in folders
         for path in sorted(folder.glob("*.json"))
-        if _visible(path) and path.name != LEARNER_FILE
+        if _visible(path) and path.name not in (LEARNER_FILE, QUIZ_FILE)
     ]
     files = sorted([*files, *linked])
     if not files:
