@@ -540,10 +540,12 @@ def grade_draft(scenario_id: str, draft: str) -> Graded | str:
             recipient=data.recipients()[scenario.recipient],
             sender=data.senders()[scenario.sender],
         )
+        if scenario.is_reply:  # graded as the workbench grades it: mechanics and etiquette
+            report = report.as_reply()
     except Exception as error:  # a grader bug on one draft must not sink the whole class
         return f"the grader failed on the {scenario_id} draft ({type(error).__name__}: {error})"
     categories = []
-    for name in CATEGORIES:
+    for name in report.graded:
         result = report.categories[name]
         problems = tuple(f for f in result.findings if f.severity != "info")
         categories.append((name, result.passed, round(100 * result.score, 1), problems))

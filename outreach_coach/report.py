@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
@@ -204,10 +205,11 @@ class FindingGroup:
 
 
 def group_findings(findings: tuple[Finding, ...] | list[Finding]) -> list[FindingGroup]:
-    """Findings grouped by code, in the order each code first appears."""
-    groups: dict[str, list[Finding]] = {}
+    """Findings grouped by code and hint, in the order each group first appears."""
+    # Same code and same advice: one line. A misspelling of two words has two fixes, two lines.
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
-        groups.setdefault(finding.code, []).append(finding)
+        groups.setdefault((finding.code, finding.hint), []).append(finding)
     return [FindingGroup(tuple(group)) for group in groups.values()]
 
 
@@ -215,7 +217,7 @@ def top_fixes(
     findings: tuple[Finding, ...] | list[Finding], limit: int = TOP_FIXES
 ) -> list[FindingGroup]:
     """What to fix first: errors before warnings, then by category in course order, then
-    by where the first one is in the text; one entry per code."""
+    by where the first one is in the text; one entry per group."""
     problems = group_findings([f for f in findings if f.severity != "info"])
 
     def order(group: FindingGroup) -> tuple[int, int, int]:
@@ -264,14 +266,14 @@ def group_html(group: FindingGroup, text: str = "") -> str:
     )
 
 
+QUOTED_END = re.compile(r": '[^']*'\.$")
+
+
 def _general(group: FindingGroup) -> str:
-    # The messages of one code differ only in the part they quote ("...lowercase: 'best'."):
-    # keep what they share, since every place is quoted beside it.
-    message = group.first.message
-    cut = message.find(": '")
-    if cut == -1:
-        cut = message.find(" '")
-    return message[:cut] + "." if cut > 0 else message
+    # "This sentence starts in lowercase: 'best'." differs only in the part it quotes, and each
+    # place is quoted beside it: keep the shared words. Other messages stay as the first says.
+    shared = {QUOTED_END.sub(".", f.message) for f in group.findings}
+    return shared.pop() if len(shared) == 1 else group.first.message
 
 
 def render_findings_html(

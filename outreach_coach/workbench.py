@@ -390,7 +390,7 @@ KIND_NOUNS = {
     "lesson": ("lesson rewrite", "lesson rewrites"),
     "quiz": ("quiz", "quizzes"),
     "exercise": ("exercise", "exercises"),
-    "capstone": ("capstone", "capstone"),
+    "capstone": ("capstone", "capstones"),
 }
 
 
@@ -426,6 +426,8 @@ def count_text(items: list[ProgressItem], kind: str) -> str:
     """'N of M exercises passed' (or quizzes answered right, capstone passed) for one kind."""
     chosen = [item for item in items if item.kind == kind]
     done = sum(item.done for item in chosen)
+    if kind == "capstone":
+        return "capstone passed" if done else "capstone not passed yet"
     singular, plural = KIND_NOUNS[kind]
     noun = singular if len(chosen) == 1 else plural
     verb = "answered right" if kind == "quiz" else "passed"
@@ -454,10 +456,13 @@ def progress_html(store: DraftStore) -> str:
             f"<div class='oc-progress-{kind}'><b>{escape(count_text(items, kind))}</b>"
             f"<ul class='oc-progress-list'>{''.join(rows)}</ul></div>"
         )
+    others = " · ".join(
+        escape(count_text(items, kind)) for kind in KIND_NOUNS if kind != "exercise"
+    )
     return (
-        f"<b>Your progress: {escape(count_text(items, 'exercise'))}</b>"
-        f"<details class='oc-progress-details' open><summary>Lessons, quizzes, exercises and "
-        f"the capstone</summary>{''.join(sections)}</details>"
+        f"<b>Your progress: {escape(count_text(items, 'exercise'))}</b> ({others})"
+        "<details class='oc-progress-details'><summary>What is done, item by item</summary>"
+        f"{''.join(sections)}</details>"
     )
 
 
