@@ -1128,11 +1128,15 @@ class Workbench:
 
     def _switch_to(self, task: Task) -> None:
         """Show new people: their saved draft if the learner has one, else an empty box."""
-        kept = self._keep_unsaved_text() if self.task.draft_key != task.draft_key else ""
+        same_person = self.task.draft_key == task.draft_key
+        kept = "" if same_person else self._keep_unsaved_text()
         self.task = task
         self.header.value = header_html(task)
         self.context.value = context_html(task)
         self._clear_report()
+        if same_person:  # only the sender changed: the text in the box is still for them
+            self._warn_if_writing_to_oneself()
+            return
         draft = self.store.load(task.draft_key)
         self._show_versions(draft)
         if draft is not None:
@@ -1146,6 +1150,10 @@ class Workbench:
                 if task.recipient.name
                 else kept
             )
+        self._warn_if_writing_to_oneself()
+
+    def _warn_if_writing_to_oneself(self) -> None:
+        task = self.task
         if task.recipient.name and task.recipient.name.casefold() == task.sender.name.casefold():
             self.saved_note.value += (
                 f" {marks.WARN} You picked the same person to write to and to write as: "

@@ -804,3 +804,11 @@ def test_the_workbench_speaks_british_english(store):
     wb.submit(data.scenarios()[exercise_ids()[0]].original)
     wb.hint_button.click()
     assert US_SPELLINGS.findall(visible_text(wb.root)) == []
+
+
+def test_changing_only_the_sender_keeps_the_text(capstone):
+    capstone.draft.value = "Hi Grace, typed but not checked."
+    capstone.sender_select.value = "kwame-asante"
+    assert capstone.last_error is None
+    assert capstone.draft.value == "Hi Grace, typed but not checked."
+    assert "Kwame Asante" in capstone.context.value
