@@ -168,6 +168,10 @@ class Analysis:
             if not NAME_WORD.fullmatch(token) or fold(token) in data.lexicon()["stopwords"]:
                 break
             name_tokens.append(token)
+        if not name_tokens and len(tokens) <= 2 and self._signs_as_sender(stripped):
+            # "best,\nnadia": the sender's own name typed in lowercase still signs the message
+            # (MECH001 asks for the capital).
+            return stripped
         if not name_tokens or len(name_tokens) > 4:
             return None
         # "Priya Raman, Coldwise Sensors", "Rebecca & the Stein team", "Ana from Fibra": a name

@@ -51,7 +51,14 @@ class _Blank(dict):
 def excerpt(text: str, limit: int = 60) -> str:
     """A short one-line quote of learner text for a finding's message."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    # End on a whole word when there is one in the last third; a single long token is cut.
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def finding(

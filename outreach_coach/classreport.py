@@ -48,12 +48,14 @@ from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
+    DISPUTES_DIR,
     FORMAT,
     FORMAT_VERSION,
     HISTORY_LIMIT,
     LEARNER_FILE,
     MAX_DRAFT_CHARS,
     MAX_LEARNER_FILE_BYTES,
+    QUIZ_FILE,
     check_learner_id,
 )
 
@@ -127,6 +129,7 @@ class Target:
     title: str
     model_answer: str = ""
     original: str = ""
+    is_reply: bool = False  # graded on mechanics and etiquette only, as the workbench does
 
 
 @data.derived_from_data
@@ -134,7 +137,7 @@ class Target:
 def targets() -> dict[str, Target]:
     """Every id the report grades: the scenarios, and capstone-<recipient id> per recipient."""
     found = {
-        sid: Target(s.recipient, s.sender, s.title, s.model_answer, s.original)
+        sid: Target(s.recipient, s.sender, s.title, s.model_answer, s.original, s.is_reply)
         for sid, s in data.scenarios().items()
     }
     for rid, recipient in data.recipients().items():
@@ -235,7 +238,11 @@ def candidate_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     inside = sorted(p for p in root.iterdir() if _visible(p))
-    folders = [root, *(p for p in inside if p.is_dir() and not p.is_symlink())]
+    # A progress folder's disputes/ holds verdicts a learner questioned, not answers to grade.
+    folders = [
+        root,
+        *(p for p in inside if p.is_dir() and not p.is_symlink() and p.name != DISPUTES_DIR),
+    ]
     # Anything that is not a regular file (a FIFO, a device, a symbolic link, a linked folder)
     # is listed, not read: _read_file rejects it with a reason.
     linked = [p for p in inside if p.is_symlink() and p.is_dir()]
@@ -243,7 +250,7 @@ def candidate_files(root: Path) -> list[Path]:
         path
         for folder in folders
         for path in sorted(folder.glob("*.json"))
-        if _visible(path) and path.name != LEARNER_FILE
+        if _visible(path) and path.name not in (LEARNER_FILE, QUIZ_FILE)
     ]
     files = sorted([*files, *linked])
     if not files:
@@ -677,10 +684,12 @@ def grade_draft(scenario_id: str, draft: str, sender_id: str = "") -> Graded | s
             recipient=data.recipients()[target.recipient],
             sender=data.senders()[sender] if sender else None,
         )
+        if target.is_reply:  # graded as the workbench grades it: mechanics and etiquette
+            report = report.as_reply()
     except Exception as error:  # a grader bug on one draft must not sink the whole class
         return f"the grader failed on the {scenario_id} draft ({type(error).__name__}: {error})"
     categories = []
-    for name in CATEGORIES:
+    for name in report.graded:
         result = report.categories[name]
         problems = tuple(f for f in result.findings if f.severity != "info")
         categories.append((name, result.passed, round(100 * result.score, 1), problems))

@@ -1,5 +1,6 @@
 """Command line: `check` grades one draft; `report` grades a class's exported answers;
-`collect` gathers those answers from learners' home folders."""
+`collect` gathers those answers from learners' home folders; `disputes` turns verdicts learners
+questioned into unlabelled corpus entries."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .grader import grade
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_PARTIAL = 3
 
 
 class UsageError(Exception):
@@ -87,7 +89,54 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=run_check)
     _add_report_parser(commands)
     _add_collect_parser(commands)
+    _add_disputes_parser(commands)
     return parser
+
+
+def _add_disputes_parser(commands: argparse._SubParsersAction) -> None:
+    disputes = commands.add_parser(
+        "disputes",
+        help="turn disputed verdicts into unlabelled corpus entries",
+        description=(
+            "Read the dispute files (progress/disputes/*.json, written by the workbench's "
+            "'This verdict looks wrong' button) in DIR, its disputes/ folder, or the disputes/ "
+            "folders of the progress folders inside it, and print them as unlabelled [[item]] "
+            "entries in the corpus format (data/corpus/README.md), the comment as note."
+        ),
+        epilog=(
+            "Exit codes: 0 every file was read; 3 the entries were written but some files "
+            "were not dispute files (each listed on stderr); 2 usage error."
+        ),
+    )
+    disputes.add_argument("folder", metavar="DIR", help="a progress folder or a class's folders")
+    disputes.add_argument("--output", "-o", metavar="PATH", help="write the TOML here")
+    disputes.set_defaults(run=run_disputes)
+
+
+def run_disputes(args: argparse.Namespace) -> int:
+    """Print (or write) unlabelled corpus entries for every dispute file found."""
+    from . import disputes
+
+    folder = Path(args.folder)
+    if not folder.exists():
+        raise UsageError(f"{folder} does not exist: pass a progress folder or a class's folder")
+    found, problems = disputes.read_disputes(folder)
+    for path, reason in problems:
+        print(f"skipped {printable(str(path))}: {printable(reason)}", file=sys.stderr)
+    if not found:
+        raise UsageError(
+            f"no dispute files in {folder}: expected progress/disputes/<scenario>-<time>.json"
+        )
+    text = disputes.corpus_toml(found)
+    if args.output:
+        try:
+            path = disputes.write_corpus_toml(text, args.output)
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+        print(f"{len(found)} disputed verdict(s) written to {printable(str(path))}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_PARTIAL if problems else EXIT_OK
 
 
 def _positive_int(value: str) -> int:

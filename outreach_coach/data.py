@@ -31,6 +31,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
+SCENARIO_MODES = ("outreach", "reply")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -236,6 +237,7 @@ def scenarios() -> dict[str, Scenario]:
             hints=hints,
             model_answer=_need_text(path, row, record, "model_answer"),
             use=_one_of(path, row, record, "use", SCENARIO_USES),
+            mode=_one_of(path, row, record, "mode", SCENARIO_MODES),
         )
     return result
 

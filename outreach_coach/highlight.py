@@ -38,7 +38,7 @@ def highlight_html(text: str, findings: Iterable[Finding]) -> str:
     parts, cursor = [], 0
     for number, (start, end, group) in enumerate(flagged_spans(findings), start=1):
         severity = "error" if any(f.severity == "error" for f in group) else "warning"
-        label = "; ".join(f"{f.code}: {f.message}" for f in group)
+        label = "; ".join(f.message for f in group)  # codes are for the "details" list
         parts.append(escape(text[cursor:start]))
         parts.append(
             f"<mark class='oc-mark oc-{severity}' title='{escape(label, quote=True)}'>"

@@ -231,10 +231,33 @@ def verdict_line(report: Report, categories: Sequence[str] = CATEGORIES) -> str:
     return "<div class='oc-verdict'>" + " &nbsp;·&nbsp; ".join(parts) + "</div>"
 
 
+# Replies in the story: judged as replies (mechanics and etiquette, no sales advice), and every
+# one of them went to the whole thread, which lesson 1 calls the etiquette failure.
+REPLY_ALL_KINDS = frozenset({"defensive", "unsubscribe"})
+REPLY_ALL_VERDICT = f"{marks.FAIL} Needs work: sent to everyone on the thread"
+
+
+def reply_verdict_line(report: Report) -> str:
+    """The verdict of a reply sent to a whole thread: etiquette fails whatever its words."""
+    mechanics = category_badge(report.categories["mechanics"])
+    return (
+        f"<div class='oc-verdict'><span class='oc-badge oc-badge-mechanics'>"
+        f"{escape(CATEGORY_TITLES['mechanics'])}: {mechanics}</span> &nbsp;·&nbsp; "
+        f"<span class='oc-badge oc-badge-etiquette'>{escape(CATEGORY_TITLES['etiquette'])}: "
+        f"{REPLY_ALL_VERDICT}</span></div>"
+    )
+
+
 def annotated_message_html(message: str | ExampleMessage, *, open_: bool = True) -> str:
     """One example message: who wrote it to whom, the grader's verdict and the marked-up text."""
     example = message_of(message)
     report = grade_example(example)
+    verdict = verdict_line(report)
+    findings = report.findings
+    if example.kind in REPLY_ALL_KINDS:
+        report = report.as_reply()
+        verdict = reply_verdict_line(report)
+        findings = report.graded_findings
     note = f"<p><i>{escape(example.note)}</i></p>" if example.note else ""
     return (
         f"<details class='oc-example' {'open' if open_ else ''} style='margin:.8em 0'>"
@@ -242,8 +265,8 @@ def annotated_message_html(message: str | ExampleMessage, *, open_: bool = True)
         f"({escape(KIND_LABELS.get(example.kind, example.kind))})</summary>"
         f"<p>From {escape(sender_of(example.sender).name)} to "
         f"{escape(recipient_of(example.recipient).name)}.</p>{note}"
-        f"{verdict_line(report)}"
-        f"{annotated_html(example.text, report.findings)}</details>"
+        f"{verdict}"
+        f"{annotated_html(example.text, findings)}</details>"
     )
 
 
@@ -550,7 +573,10 @@ class OfferMatcher(widgets.VBox):
             self.feedback.append(note)
             rows += [widgets.HTML(profile_card_html(person, compact=True)), choice, note]
         self.check_button = widgets.Button(
-            description="Check my matches", button_style="primary", icon="check"
+            description="Check my matches",
+            button_style="primary",
+            icon="check",
+            layout=widgets.Layout(width="auto"),  # the default width cuts the label short
         )
         self.check_button.add_class("oc-offer-check")
         self.check_button.on_click(lambda _button: self.check())

@@ -86,6 +86,12 @@ class Scenario:
     hints: tuple[str, ...]
     model_answer: str
     use: str = "exercise"
+    mode: str = "outreach"
+
+    @property
+    def is_reply(self) -> bool:
+        """True for a reply (to a complaint): graded on mechanics and etiquette only."""
+        return self.mode == "reply"
 
 
 @dataclass(frozen=True)

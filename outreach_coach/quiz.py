@@ -17,6 +17,7 @@ from . import marks
 from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
 from .models import ExampleMessage
 from .simulator import reply_all_deliveries
+from .storage import DraftStore
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,17 @@ def spot_the_problems_question(message: str | ExampleMessage | None = None) -> Q
     )
 
 
+# The quizzes the lessons show, in course order, with the name progress gives them
+# (tests/test_quiz.py checks this against the lesson notebooks).
+COURSE_QUIZZES = {
+    "storm-opt-out": "Lesson 1, question 1",
+    "storm-arithmetic": "Lesson 1, question 2",
+    "spot-the-problems": "Lesson 2, question 1",
+    "recovery-reply": "Lesson 6, question 1",
+    "recovery-report": "Lesson 6, question 2",
+}
+
+
 def question(question_id: str) -> Question:
     """A lesson question by id (the spot-the-problems and arithmetic ones are built fresh)."""
     if question_id == "spot-the-problems":
@@ -388,8 +400,9 @@ def feedback_html(question: Question, result: QuizResult) -> str:
 class Quiz(widgets.VBox):
     """A question with radio buttons or tick boxes, a Check button and feedback."""
 
-    def __init__(self, question_or_id: Question | str):
+    def __init__(self, question_or_id: Question | str, *, store: DraftStore | None = None):
         self.last_error: BaseException | None = None
+        self.store = store
         self.question = (
             question(question_or_id) if isinstance(question_or_id, str) else question_or_id
         )
@@ -453,4 +466,8 @@ class Quiz(widgets.VBox):
         result = grade_quiz(self.question, self.chosen)
         self.feedback.value = feedback_html(self.question, result)
         self.result = result
+        if result.answered and self.question.id in COURSE_QUIZZES:
+            # Counted in the workbench's progress; the feedback above is shown even if this fails.
+            store = self.store if self.store is not None else DraftStore()
+            store.record_quiz(self.question.id, result.correct)
         return result

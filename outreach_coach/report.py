@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
@@ -10,7 +11,7 @@ from . import marks
 
 CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
 CATEGORY_TITLES = {
-    "personalization": "Personalization",
+    "personalization": "Personalisation",
     "relevance": "Offer relevance",
     "mechanics": "Professional mechanics",
     "etiquette": "Etiquette",
@@ -20,6 +21,11 @@ ERROR_WEIGHT = 0.4
 WARNING_WEIGHT = 0.1
 PASS_FLOOR = 0.7
 FAIL_CEILING = 0.6
+# A reply (to "unsubscribe", to "this is spam") is judged on how it is written and sent only:
+# it has no reason to be personal or to offer anything, and a short reply is the right one.
+REPLY_CATEGORIES = ("mechanics", "etiquette")
+NOT_FOR_REPLIES = frozenset({"MECH009"})
+TOP_FIXES = 3
 
 
 @dataclass(frozen=True)
@@ -89,22 +95,42 @@ class Report:
     categories: dict[str, CategoryResult]
     recipient_name: str = ""
     sender_name: str = ""
+    graded: tuple[str, ...] = CATEGORIES
 
     @property
     def passed(self) -> bool:
-        """True when every category passes."""
-        return all(result.passed for result in self.categories.values())
+        """True when every graded category passes."""
+        return all(self.categories[c].passed for c in self.graded)
 
     @property
     def score(self) -> float:
-        """The mean of the category scores, from 0 to 100."""
-        mean = sum(r.score for r in self.categories.values()) / len(self.categories)
+        """The mean of the graded categories' scores, from 0 to 100."""
+        mean = sum(self.categories[c].score for c in self.graded) / len(self.graded)
         return round(100 * mean, 1)
+
+    @property
+    def is_reply(self) -> bool:
+        """True for a report graded as a reply (mechanics and etiquette only)."""
+        return self.graded == REPLY_CATEGORIES
+
+    def as_reply(self) -> Report:
+        """This report judged as a reply: mechanics and etiquette only, no advice to add an
+        offer or a personal detail (the other categories stay in `categories`, not graded)."""
+        categories = dict(self.categories)
+        for category in REPLY_CATEGORIES:
+            kept = [f for f in categories[category].findings if f.code not in NOT_FOR_REPLIES]
+            categories[category] = CategoryResult.from_findings(category, kept)
+        return replace(self, categories=categories, graded=REPLY_CATEGORIES)
 
     @property
     def findings(self) -> list[Finding]:
         """Every finding, category by category."""
         return [f for c in CATEGORIES for f in self.categories[c].findings]
+
+    @property
+    def graded_findings(self) -> list[Finding]:
+        """The findings of the graded categories (all of them, unless this is a reply)."""
+        return [f for c in self.graded for f in self.categories[c].findings]
 
     @property
     def problems(self) -> list[Finding]:
@@ -117,20 +143,24 @@ class Report:
         return {f.code for f in self.problems}
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: verdict, score, categories and findings."""
-        return {
+        """JSON-ready data: verdict, score, categories and findings (and, for a reply, the
+        categories that were graded)."""
+        result = {
             "passed": self.passed,
             "score": self.score,
             "recipient": self.recipient_name,
             "sender": self.sender_name,
             "categories": {c: self.categories[c].to_dict() for c in CATEGORIES},
         }
+        if self.graded != CATEGORIES:
+            result["graded"] = list(self.graded)
+        return result
 
     def summary(self) -> str:
         """Plain text: the verdict, then each category with its findings and hints."""
         verdict = "PASSED" if self.passed else "NEEDS WORK"
         lines = [f"Overall: {verdict} (score {self.score:.0f}/100)"]
-        for category in CATEGORIES:
+        for category in self.graded:
             result = self.categories[category]
             mark = "pass" if result.passed else "FAIL"
             lines.append(f"[{mark}] {CATEGORY_TITLES[category]} ({result.score:.2f})")
@@ -152,27 +182,135 @@ def category_badge(result: CategoryResult) -> str:
     return marks.PASSED if result.passed else marks.NEEDS_WORK
 
 
-def render_findings_html(findings: tuple[Finding, ...] | list[Finding], text: str = "") -> str:
-    """A list of findings as HTML, every piece of learner text escaped."""
+@dataclass(frozen=True)
+class FindingGroup:
+    """Every finding of one code in a text: one line for the learner, each place quoted."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def first(self) -> Finding:
+        """The first finding of the group, whose message and hint stand for all of them."""
+        return self.findings[0]
+
+    @property
+    def code(self) -> str:
+        """The code the findings share."""
+        return self.first.code
+
+    @property
+    def severity(self) -> str:
+        """The group's severity (every finding of a code has the same)."""
+        return self.first.severity
+
+
+def group_findings(findings: tuple[Finding, ...] | list[Finding]) -> list[FindingGroup]:
+    """Findings grouped by code and hint, in the order each group first appears."""
+    # Same code and same advice: one line. A misspelling of two words has two fixes, two lines.
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.code, finding.hint), []).append(finding)
+    return [FindingGroup(tuple(group)) for group in groups.values()]
+
+
+def top_fixes(
+    findings: tuple[Finding, ...] | list[Finding], limit: int = TOP_FIXES
+) -> list[FindingGroup]:
+    """What to fix first: errors before warnings, then by category in course order, then
+    by where the first one is in the text; one entry per group."""
+    problems = group_findings([f for f in findings if f.severity != "info"])
+
+    def order(group: FindingGroup) -> tuple[int, int, int]:
+        first = group.first
+        category = CATEGORIES.index(first.category) if first.category in CATEGORIES else 99
+        return (SEVERITIES.index(group.severity), category, first.start or 0)
+
+    return sorted(problems, key=order)[:limit]
+
+
+def _quote(text: str, finding: Finding) -> str:
+    from .checks import excerpt  # checks builds Findings from this module
+
+    if not text or finding.start is None or finding.end is None:
+        return ""
+    return f"<q class='oc-quote'>{escape(excerpt(text[finding.start : finding.end], 80))}</q>"
+
+
+def _icon(severity: str) -> str:
+    return {"error": marks.FAIL, "warning": marks.WARN, "info": marks.PASS}[severity]
+
+
+SEVERITY_WORDS = {"error": "Must fix", "warning": "Worth fixing", "info": "Good"}
+
+
+def group_html(group: FindingGroup, text: str = "") -> str:
+    """One line for a group: what is wrong, every place it happens, and how to fix it."""
+    first = group.first
+    quotes = [q for q in (_quote(text, f) for f in group.findings) if q]
+    places = ""
+    if len(group.findings) > 1:
+        where = f": {', '.join(quotes)}" if quotes else ""
+        places = f" <span class='oc-places'>({len(group.findings)} places{where})</span>"
+    elif quotes:
+        places = f" {quotes[0]}"
+    message = first.message if len(group.findings) == 1 else _general(group)
+    hint = (
+        f"<div class='oc-hint'>How to fix it: {escape(first.hint)}</div>"
+        if first.severity != "info" and first.hint
+        else ""
+    )
+    return (
+        f"<li class='oc-finding oc-{first.severity}'>"
+        f"<span aria-hidden='true'>{_icon(first.severity)}</span> "
+        f"<b>{SEVERITY_WORDS[first.severity]}</b>: {escape(message)}{places}{hint}</li>"
+    )
+
+
+QUOTED_END = re.compile(r": '[^']*'\.$")
+
+
+def _general(group: FindingGroup) -> str:
+    # "This sentence starts in lowercase: 'best'." differs only in the part it quotes, and each
+    # place is quoted beside it: keep the shared words. Other messages stay as the first says.
+    shared = {QUOTED_END.sub(".", f.message) for f in group.findings}
+    return shared.pop() if len(shared) == 1 else group.first.message
+
+
+def render_findings_html(
+    findings: tuple[Finding, ...] | list[Finding], text: str = "", *, details: bool = True
+) -> str:
+    """Findings as HTML, one line per code with every place quoted, then (with details) the
+    full list with rule codes behind a toggle; every piece of learner text escaped."""
     if not findings:
         return "<p class='oc-none'>Nothing to flag here.</p>"
+    items = "".join(group_html(group, text) for group in group_findings(findings))
+    grouped = f"<ul class='oc-findings'>{items}</ul>"
+    return grouped + (findings_details_html(findings, text) if details else "")
+
+
+def findings_details_html(findings: tuple[Finding, ...] | list[Finding], text: str = "") -> str:
+    """Every finding with its rule code, behind a "details" toggle."""
     items = []
     for finding in findings:
-        quoted = ""
-        if text and finding.start is not None and finding.end is not None:
-            quoted = f" <q class='oc-quote'>{escape(text[finding.start : finding.end][:80])}</q>"
-        icon = {"error": marks.FAIL, "warning": marks.WARN, "info": marks.PASS}[finding.severity]
-        hint = (
-            f"<div class='oc-hint'>How to fix it: {escape(finding.hint)}</div>"
-            if finding.severity != "info"
-            else ""
-        )
         items.append(
-            f"<li class='oc-finding oc-{finding.severity}'>"
-            f"<span aria-hidden='true'>{icon}</span> <b>{escape(finding.severity.title())}"
-            f" {escape(finding.code)}</b>: {escape(finding.message)}{quoted}{hint}</li>"
+            f"<li class='oc-finding-detail oc-{finding.severity}'>"
+            f"<span aria-hidden='true'>{_icon(finding.severity)}</span> "
+            f"<b>{escape(finding.severity.title())} {escape(finding.code)}</b>: "
+            f"{escape(finding.message)} {_quote(text, finding)}</li>"
         )
-    return "<ul class='oc-findings'>" + "".join(items) + "</ul>"
+    return (
+        "<details class='oc-details'><summary>Details: every finding, with its rule code"
+        f"</summary><ul class='oc-findings-all'>{''.join(items)}</ul></details>"
+    )
+
+
+def top_fixes_html(findings: tuple[Finding, ...] | list[Finding], text: str = "") -> str:
+    """The three things to fix first, as a numbered list (empty when there is nothing)."""
+    groups = top_fixes(findings)
+    if not groups:
+        return ""
+    items = "".join(group_html(group, text) for group in groups)
+    return f"<div class='oc-top-fixes'><b>Fix these first</b><ol>{items}</ol></div>"
 
 
 def render_report_html(report: Report) -> str:
@@ -181,8 +319,9 @@ def render_report_html(report: Report) -> str:
     parts = [
         "<div class='oc-report'>",
         f"<h4>{verdict} &middot; score {report.score:.0f}/100</h4>",
+        top_fixes_html(report.graded_findings, report.text),
     ]
-    for category in CATEGORIES:
+    for category in report.graded:
         result = report.categories[category]
         parts.append(
             f"<details class='oc-category' {'open' if not result.passed else ''}>"

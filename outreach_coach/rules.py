@@ -316,16 +316,17 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "MECH008", "mechanics.too_long", "mechanics", "warning",
-        "At {chars} characters and {words} words the message is long for a first note.",
+        "The message is long for a first note: {chars} characters, word count {words}.",
         "Aim for under 400 characters, and 50 to 125 words at most.",
         "LinkedIn found InMails under 400 characters did 22% better than average and those over "
-        "1,200 characters 11% worse; Boomerang found 50-125 words best for email.",
+        "1,200 characters 11% worse; Boomerang (the maker of an email add-on), counting replies "
+        "to 40 million emails, found that those of 50 to 125 words got the most.",
         LESSON_MECHANICS, check="length",
     ),
     Rule(
         "MECH009", "mechanics.too_short", "mechanics", "warning",
-        "At {words} words the message is too short to carry a greeting, a personal detail and an "
-        "offer.",
+        "The message is too short to carry a greeting, a personal detail and an offer "
+        "(word count {words}).",
         "Add one sentence about them and one about what you could do for them.",
         "A bare line gives the reader no reason to answer.",
         LESSON_MECHANICS, check="length",

@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,10 @@ HISTORY_LIMIT = 20
 LOCK_TIMEOUT = 10.0
 FORMAT = "outreach-coach/draft"
 FORMAT_VERSION = 1
+QUIZ_FORMAT = "outreach-coach/quizzes"
 LEARNER_FILE = "learner.json"
+QUIZ_FILE = "quizzes.json"
+DISPUTES_DIR = "disputes"
 # The grader reads this much of a message; a longer draft is saved (and exported) cut to it, so
 # one huge paste cannot make the learner's export too large for the class report.
 MAX_DRAFT_CHARS = 20_000
@@ -38,7 +41,7 @@ MAX_LEARNER_FILE_BYTES = 64_000
 SCENARIO_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 LEARNER_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # The progress folder's other files, so a scenario's file can never shadow them.
-RESERVED_IDS = ("learner",)
+RESERVED_IDS = ("learner", "quizzes")
 RESERVED_PREFIX = "answers-"
 
 # Notes about damaged files that were set aside, waiting for the next save of that scenario.
@@ -71,6 +74,17 @@ class Draft:
     history: tuple[Version, ...] = ()
     saves: int = 0
     note: str | None = None
+    best: Version | None = None
+    profile: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """One quiz question's answers: right at least once (and when first), and how many tries."""
+
+    correct: bool
+    correct_at: str | None = None
+    tries: int = 1
 
 
 @dataclass(frozen=True)
@@ -238,9 +252,19 @@ def _parse_draft(raw: bytes, scenario_id: str) -> Draft:
             raise DamagedFile("history entry is not an object")
         if not isinstance(item.get("text"), str) or not isinstance(item.get("saved_at"), str):
             raise DamagedFile("history entry without text or saved_at")
-        versions.append(
-            Version(item["text"], item["saved_at"], _number(item.get("score")), _flag(item))
-        )
+        versions.append(_version(item))
+    best = data.get("best")
+    if not (best is None or isinstance(best, dict)):
+        raise DamagedFile("best is not an object")
+    if best is not None and not (
+        isinstance(best.get("text"), str) and isinstance(best.get("saved_at"), str)
+    ):
+        raise DamagedFile("best without text or saved_at")
+    profile = data.get("profile")
+    if not (profile is None or isinstance(profile, dict)):
+        raise DamagedFile("profile is not an object")
+    # Files written before "best" was kept: the best of the history they hold.
+    best_version = _version(best) if best is not None else best_of(versions)
     return Draft(
         scenario_id=scenario_id,
         text=text,
@@ -252,7 +276,28 @@ def _parse_draft(raw: bytes, scenario_id: str) -> Draft:
         score=_number(data.get("score")),
         history=tuple(versions),
         saves=saves,
+        best=best_version,
+        profile=profile,
     )
+
+
+def _version(item: dict[str, Any]) -> Version:
+    return Version(item["text"], item["saved_at"], _number(item.get("score")), _flag(item))
+
+
+def _rank(version: Version) -> tuple[bool, float]:
+    return (version.passed is True, version.score if version.score is not None else -1.0)
+
+
+def best_of(versions: Iterable[Version]) -> Version | None:
+    """The checked version to keep: a pass over a fail, then the higher score, then the newer."""
+    best = None
+    for version in versions:
+        if version.score is None and version.passed is None:
+            continue  # saved without a check: nothing says it is good
+        if best is None or _rank(version) >= _rank(best):
+            best = version
+    return best
 
 
 def _is_count(value: Any) -> bool:
@@ -283,12 +328,20 @@ def _draft_to_json(draft: Draft) -> str:
         "score": draft.score,
         "summary": draft.summary,
         "report": draft.report,
-        "history": [
-            {"text": v.text, "saved_at": v.saved_at, "score": v.score, "passed": v.passed}
-            for v in draft.history
-        ],
+        "history": [_version_json(v) for v in draft.history],
+        "best": _version_json(draft.best) if draft.best is not None else None,
+        "profile": draft.profile,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _version_json(version: Version) -> dict[str, Any]:
+    return {
+        "text": version.text,
+        "saved_at": version.saved_at,
+        "score": version.score,
+        "passed": version.passed,
+    }
 
 
 def _read_save_file(path: Path) -> bytes:
@@ -393,15 +446,22 @@ class DraftStore:
     def _lock(self, path: Path) -> FileLock:
         return FileLock(str(path) + ".lock", timeout=self.lock_timeout)
 
-    def save(self, scenario_id: str, text: str, report: Report | None = None) -> SaveResult:
-        """Save a draft (and its grade, if checked); never raises for disk or lock trouble."""
+    def save(
+        self,
+        scenario_id: str,
+        text: str,
+        report: Report | None = None,
+        profile: dict[str, Any] | None = None,
+    ) -> SaveResult:
+        """Save a draft (its grade, if checked, and the profile it was written to, if the
+        learner typed one in); never raises for disk or lock trouble."""
         path = self.path_for(scenario_id)
         if not isinstance(text, str):
             raise TypeError(f"The draft must be text, not {type(text).__name__}.")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             with self._lock(path):
-                return self._save_locked(path, scenario_id, text, report)
+                return self._save_locked(path, scenario_id, text, report, profile)
         except NotAFile as err:
             return SaveResult(path, saved=False, note=_not_a_file_note(scenario_id, path, str(err)))
         except Timeout:
@@ -425,7 +485,12 @@ class DraftStore:
             )
 
     def _save_locked(
-        self, path: Path, scenario_id: str, text: str, report: Report | None
+        self,
+        path: Path,
+        scenario_id: str,
+        text: str,
+        report: Report | None,
+        profile: dict[str, Any] | None,
     ) -> SaveResult:
         # Leftovers of a writer killed mid-save; safe to delete because we hold the lock.
         for stale in self.root.glob(f".{path.name}.*.tmp"):
@@ -447,7 +512,10 @@ class DraftStore:
         now = utc_now()
         passed = bool(report.passed) if report is not None else None
         score = float(report.score) if report is not None else None
-        history = (*(previous.history if previous else ()), Version(text, now, score, passed))
+        version = Version(text, now, score, passed)
+        history = (*(previous.history if previous else ()), version)
+        # Kept apart from the history, so a pass outlives any number of worse checks after it.
+        best = best_of([v for v in (previous.best if previous else None, version) if v])
         draft = Draft(
             scenario_id=scenario_id,
             text=text,
@@ -459,6 +527,8 @@ class DraftStore:
             score=score,
             history=history[-HISTORY_LIMIT:],
             saves=(previous.saves if previous else 0) + 1,
+            best=best,
+            profile=profile if profile is not None else (previous.profile if previous else None),
         )
         # The report quotes the draft: clean its copy of any broken characters too.
         atomic_write_text(path, without_surrogates(_draft_to_json(draft)))
@@ -569,6 +639,53 @@ class DraftStore:
         atomic_write_text(self.root / LEARNER_FILE, json.dumps(payload, indent=2) + "\n")
         return cleaned
 
+    def record_quiz(self, question_id: str, correct: bool) -> QuizRecord:
+        """Note one quiz answer in quizzes.json; a right answer is kept whatever comes after."""
+        path = self.root / QUIZ_FILE
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock(path):
+            records = self.quiz_results()
+            now = utc_now()
+            old = records.get(question_id)
+            record = QuizRecord(
+                correct=correct or (old is not None and old.correct),
+                correct_at=(
+                    old.correct_at if old and old.correct_at else (now if correct else None)
+                ),
+                tries=(old.tries if old else 0) + 1,
+            )
+            records[question_id] = record
+            payload = {
+                "format": QUIZ_FORMAT,
+                "format_version": FORMAT_VERSION,
+                "quizzes": {
+                    key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
+                    for key, r in sorted(records.items())
+                },
+            }
+            atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
+        return record
+
+    def quiz_results(self) -> dict[str, QuizRecord]:
+        """The quiz answers noted so far, by question id; a damaged file counts as none yet."""
+        path = self.root / QUIZ_FILE
+        try:
+            document = read_json(path, MAX_LEARNER_FILE_BYTES)
+        except (UnreadableFile, OSError):
+            return {}
+        found: dict[str, QuizRecord] = {}
+        quizzes = document.get("quizzes") if isinstance(document, dict) else None
+        for key, item in (quizzes if isinstance(quizzes, dict) else {}).items():
+            if isinstance(item, dict) and isinstance(item.get("correct"), bool):
+                correct_at = item.get("correct_at")
+                tries = item.get("tries")
+                found[key] = QuizRecord(
+                    correct=item["correct"],
+                    correct_at=correct_at if isinstance(correct_at, str) else None,
+                    tries=tries if _is_count(tries) else 1,
+                )
+        return found
+
     def export(
         self, learner_id: str | None = None, path: str | os.PathLike[str] | None = None
     ) -> Path:
@@ -594,8 +711,10 @@ def _with_note(draft: Draft, note: str | None) -> Draft:
 __all__ = [
     "Draft",
     "DraftStore",
+    "QuizRecord",
     "SaveResult",
     "Version",
+    "best_of",
     "check_learner_id",
     "check_scenario_id",
     "default_progress_dir",

@@ -8,8 +8,14 @@ in the kernel log.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import threading
+import time
 import traceback
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -20,11 +26,21 @@ import ipywidgets as widgets
 
 from . import data, marks
 from .data import DataError
+from .disputes import dispute_record, profile_dict, write_dispute
 from .grader import grade
 from .highlight import highlight_html
-from .models import Recipient, Sender
-from .report import CATEGORIES, CategoryResult, Report, category_badge, render_findings_html
-from .storage import Draft, DraftStore, suggested_learner_id
+from .models import Recipient, Sender, as_recipient
+from .report import (
+    CATEGORIES,
+    CATEGORY_TITLES,
+    CategoryResult,
+    Report,
+    category_badge,
+    findings_details_html,
+    render_findings_html,
+    top_fixes_html,
+)
+from .storage import Draft, DraftStore, QuizRecord, Version, best_of, suggested_learner_id, utc_now
 
 T = TypeVar("T")
 
@@ -37,6 +53,24 @@ CAPSTONE_HINTS = (
     "Read it aloud: capitals, spelling, no links, no urgency, and under about 125 words.",
 )
 NOT_CHECKED = "not checked yet"
+NOT_GRADED = "not graded for a reply"
+CUSTOM_ID = "custom"
+CUSTOM_LABEL = "Someone real: type their details in the form below"
+# Grading while typing: at most one grade per interval, and one more when typing pauses.
+LIVE_INTERVAL = 0.3
+REPLY_NOTE = (
+    "This is a reply, so it is graded on mechanics and etiquette only: a reply to a complaint "
+    "needs no personal detail and no offer, and a short one is right."
+)
+# The capstone form: the profile fields a learner types, with the labels the form shows.
+CUSTOM_FIELDS = {
+    "name": "Their name",
+    "headline": "Headline",
+    "company": "Company",
+    "interests": "Interests",
+    "recent_activity": "Recent activity",
+    "about": "About",
+}
 
 STYLE = (
     "<style>"
@@ -65,11 +99,27 @@ class Task:
     hints: tuple[str, ...]
     model_answer: str | None
     draft_key: str
+    mode: str = "outreach"
 
     @property
     def is_capstone(self) -> bool:
         """True for the capstone, where the learner picks the people."""
         return self.scenario_id == CAPSTONE_ID
+
+    @property
+    def is_reply(self) -> bool:
+        """True for a reply, graded on mechanics and etiquette only."""
+        return self.mode == "reply"
+
+    @property
+    def is_custom(self) -> bool:
+        """True for a capstone written to a prospect the learner typed in."""
+        return self.is_capstone and self.recipient.id == CUSTOM_ID
+
+    @property
+    def graded(self) -> tuple[str, ...]:
+        """The categories this task is graded on."""
+        return ("mechanics", "etiquette") if self.is_reply else CATEGORIES
 
 
 def scenario_task(scenario_id: str) -> Task:
@@ -89,13 +139,18 @@ def scenario_task(scenario_id: str) -> Task:
         hints=scenario.hints,
         model_answer=scenario.model_answer,
         draft_key=scenario.id,
+        mode=scenario.mode,
     )
 
 
-def capstone_task(recipient_id: str, sender_id: str) -> Task:
-    """The capstone Task for a chosen recipient and sender; drafts are kept per recipient."""
-    recipient = data.recipients()[recipient_id]
+def capstone_task(recipient_id: str | Recipient, sender_id: str) -> Task:
+    """The capstone Task for a chosen (or typed-in) recipient and a sender; drafts are kept per
+    recipient."""
+    recipient = (
+        recipient_id if isinstance(recipient_id, Recipient) else data.recipients()[recipient_id]
+    )
     sender = data.senders()[sender_id]
+    key = custom_key(recipient.name) if recipient.id == CUSTOM_ID else capstone_key(recipient.id)
     return Task(
         scenario_id=CAPSTONE_ID,
         title="Capstone: your own prospect",
@@ -108,7 +163,7 @@ def capstone_task(recipient_id: str, sender_id: str) -> Task:
         original="",
         hints=CAPSTONE_HINTS,
         model_answer=None,
-        draft_key=capstone_key(recipient_id),
+        draft_key=key,
     )
 
 
@@ -117,16 +172,94 @@ def capstone_key(recipient_id: str) -> str:
     return f"{CAPSTONE_ID}-{recipient_id}"
 
 
+def custom_key(name: str) -> str:
+    """The draft-store id of the capstone message to a prospect the learner typed in."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    if not slug:  # a name in another script: a stable short id instead
+        slug = hashlib.sha256(name.strip().encode()).hexdigest()[:10]
+    return f"{CAPSTONE_ID}-{CUSTOM_ID}-{slug}"
+
+
 def exercise_ids() -> list[str]:
     """The ids of the exercise scenarios, in the order of scenarios.toml."""
     return [s.id for s in data.scenarios().values() if s.use == "exercise"]
 
 
+def lesson_ids() -> list[str]:
+    """The ids of the lessons' rewriting scenarios, in the order of scenarios.toml."""
+    return [s.id for s in data.scenarios().values() if s.use == "lesson"]
+
+
+def best_version(draft: Draft | None) -> Version | None:
+    """The best check of a draft so far (a pass is kept whatever was checked after it)."""
+    if draft is None:
+        return None
+    return draft.best or best_of(draft.history)
+
+
 def draft_passed(draft: Draft | None) -> bool:
-    """Whether a saved draft's last check passed every category."""
-    if draft is None or draft.report is None:
-        return False
-    return bool(draft.report.get("passed"))
+    """Whether a draft has passed at least once (a later, worse check does not undo it)."""
+    best = best_version(draft)
+    if best is not None and best.passed is not None:
+        return best.passed
+    return draft is not None and draft.report is not None and bool(draft.report.get("passed"))
+
+
+def graded_report(report: Report, task: Task) -> Report:
+    """The report as this task grades it: a reply on mechanics and etiquette only."""
+    return report.as_reply() if task.is_reply else report
+
+
+def download_link_html(filename: str, content: bytes) -> str:
+    """A link that downloads `content` as `filename` (a data: URL: it needs no server path,
+    so it works in JupyterLab and in Voilà alike)."""
+    encoded = base64.b64encode(content).decode("ascii")
+    return (
+        f"<a class='oc-download' download='{escape(filename, quote=True)}' "
+        f"href='data:application/json;base64,{encoded}'>{marks.PASS} Download "
+        f"{escape(filename)}</a>"
+    )
+
+
+def custom_recipient(fields: Mapping[str, str], sender: Sender) -> Recipient:
+    """A prospect from the capstone form, or ValueError that says which box to fix and how."""
+    values = {name: str(fields.get(name, "") or "").strip() for name in CUSTOM_FIELDS}
+    if not values["name"]:
+        raise ValueError("Type your prospect's full name in “Their name” first.")
+    if not any(values[name] for name in CUSTOM_FIELDS if name != "name"):
+        raise ValueError(
+            "Add at least one thing about them (a headline, company, interests, recent "
+            "activity or About): the grader needs something personal to look for."
+        )
+    if values["name"].casefold() == sender.name.casefold():
+        raise ValueError(
+            f"{values['name']} is the person writing: you cannot write to yourself. Type the "
+            "name of the person you want to write to."
+        )
+    interests = [p.strip() for p in re.split(r"[;\n]", values["interests"]) if p.strip()]
+    try:
+        return as_recipient(
+            {**values, "interests": interests, "industry": "", "id": CUSTOM_ID},
+        )
+    except ValueError as error:
+        message = str(error)
+        for name, label in CUSTOM_FIELDS.items():
+            message = message.replace(f"recipient field '{name}'", f"“{label}”")
+        message = message.replace("recipient profile field", "")
+        raise ValueError(f"Please fix the form: {message}.") from None
+
+
+def custom_fields(recipient: Recipient) -> dict[str, str]:
+    """The capstone form's values for a prospect (interests one per line)."""
+    profile = profile_dict(recipient)
+    values = {name: str(profile.get(name) or "") for name in CUSTOM_FIELDS}
+    values["interests"] = "\n".join(recipient.interests)
+    return values
+
+
+class LearnerError(ValueError):
+    """Something the learner can put right; shown in plain words, without technical details."""
 
 
 # --- HTML pieces (every piece of data or learner text goes through escape) -------------------
@@ -179,26 +312,44 @@ def header_html(task: Task) -> str:
     return f"<h3>{escape(task.title)}</h3><p class='oc-task'>{escape(task.task)}</p>"
 
 
-def category_heading(category: str, result: CategoryResult | None) -> str:
-    """Plain text such as 'Personalization: ✓ Passed' (an icon and words, not colour alone)."""
-    verdict = category_badge(result) if result is not None else NOT_CHECKED
-    return f"{category.title()}: {verdict}"
+def category_heading(category: str, result: CategoryResult | None, *, graded: bool = True) -> str:
+    """Plain text such as 'Personalisation: ✓ Passed' (an icon and words, not colour alone)."""
+    if not graded:
+        verdict = NOT_GRADED
+    else:
+        verdict = category_badge(result) if result is not None else NOT_CHECKED
+    return f"{CATEGORY_TITLES[category]}: {verdict}"
 
 
-def category_html(category: str, result: CategoryResult | None, text: str = "") -> str:
-    """One category's verdict, then its findings with their hints."""
-    heading = f"<b>{escape(category_heading(category, result))}</b>"
-    if result is None:
+def category_html(
+    category: str, result: CategoryResult | None, text: str = "", *, graded: bool = True
+) -> str:
+    """One category's verdict, then its findings (one line per kind, every place quoted)."""
+    heading = f"<b>{escape(category_heading(category, result, graded=graded))}</b>"
+    if result is None or not graded:
         return f"<div class='oc-category-result'>{heading}</div>"
-    score = f" <span class='oc-score'>(score {result.score:.2f})</span>"
-    findings = render_findings_html(result.findings, text)
-    return f"<div class='oc-category-result'>{heading}{score}{findings}</div>"
+    findings = render_findings_html(result.findings, text, details=False)
+    return f"<div class='oc-category-result'>{heading}{findings}</div>"
+
+
+def details_html(report: Report) -> str:
+    """Rule codes, category scores and every finding, behind a "details" toggle."""
+    scores = "".join(
+        f"<li>{escape(CATEGORY_TITLES[c])}: score {report.categories[c].score:.2f} of 1</li>"
+        for c in report.graded
+    )
+    return (
+        "<details class='oc-details'><summary>Details: rule codes, scores and every finding"
+        f"</summary><ul class='oc-scores'>{scores}</ul>"
+        f"{findings_details_html(report.graded_findings, report.text)}</details>"
+    )
 
 
 def verdict_html(report: Report) -> str:
-    """The overall verdict in words and an icon."""
+    """The overall verdict in words and an icon (and, for a reply, what was graded)."""
     verdict = marks.READY if report.passed else marks.NOT_READY
-    return f"<b>{verdict}</b> &middot; score {report.score:.0f}/100"
+    reply = " &middot; graded as a reply: mechanics and etiquette" if report.is_reply else ""
+    return f"<b>{verdict}</b> &middot; score {report.score:.0f}/100{reply}"
 
 
 def hints_html(hints: tuple[str, ...], shown: int) -> str:
@@ -217,28 +368,132 @@ def model_answer_html(model_answer: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ProgressItem:
+    """One thing the course counts: a lesson rewrite, a quiz, an exercise or the capstone."""
+
+    kind: str
+    item_id: str
+    title: str
+    done: bool
+    when: str | None = None
+
+
+KIND_NOUNS = {
+    "lesson": ("lesson rewrite", "lesson rewrites"),
+    "quiz": ("quiz", "quizzes"),
+    "exercise": ("exercise", "exercises"),
+    "capstone": ("capstone", "capstones"),
+}
+
+
+def _draft_item(kind: str, item_id: str, title: str, draft: Draft | None) -> ProgressItem:
+    best = best_version(draft)
+    done = draft_passed(draft)
+    return ProgressItem(kind, item_id, title, done, best.saved_at if done and best else None)
+
+
+def progress_items(
+    drafts: Mapping[str, Draft], quizzes: Mapping[str, QuizRecord]
+) -> list[ProgressItem]:
+    """Everything the course counts, from the saved drafts and the quiz record (pure)."""
+    from .quiz import COURSE_QUIZZES  # the quiz module pulls in the lesson views
+
+    scenarios = data.scenarios()
+    items = [_draft_item("lesson", i, scenarios[i].title, drafts.get(i)) for i in lesson_ids()]
+    for question_id, title in COURSE_QUIZZES.items():
+        record = quizzes.get(question_id)
+        done = record is not None and record.correct
+        items.append(
+            ProgressItem("quiz", question_id, title, done, record.correct_at if done else None)
+        )
+    items += [_draft_item("exercise", i, scenarios[i].title, drafts.get(i)) for i in exercise_ids()]
+    capstones = [d for key, d in drafts.items() if key.startswith(capstone_key(""))]
+    passed = [d for d in capstones if draft_passed(d)]
+    best = min(passed, key=lambda d: best_version(d).saved_at) if passed else None
+    items.append(_draft_item("capstone", CAPSTONE_ID, "Capstone: your own prospect", best))
+    return items
+
+
+def count_text(items: list[ProgressItem], kind: str) -> str:
+    """'N of M exercises passed' (or quizzes answered right, capstone passed) for one kind."""
+    chosen = [item for item in items if item.kind == kind]
+    done = sum(item.done for item in chosen)
+    if kind == "capstone":
+        return "capstone passed" if done else "capstone not passed yet"
+    singular, plural = KIND_NOUNS[kind]
+    noun = singular if len(chosen) == 1 else plural
+    verb = "answered right" if kind == "quiz" else "passed"
+    return f"{done} of {len(chosen)} {noun} {verb}"
+
+
 def progress_text(store: DraftStore, scenario_ids: list[str] | None = None) -> str:
-    """'N of M exercises passed', from the reports saved in the draft store."""
+    """'N of M exercises passed', from the drafts saved in the draft store."""
     ids = exercise_ids() if scenario_ids is None else scenario_ids
     drafts = store.drafts()
-    passed = sum(1 for i in ids if draft_passed(drafts.get(i)))
-    noun = "exercise" if len(ids) == 1 else "exercises"
-    return f"{passed} of {len(ids)} {noun} passed"
+    items = [_draft_item("exercise", i, i, drafts.get(i)) for i in ids]
+    return count_text(items, "exercise")
 
 
 def progress_html(store: DraftStore) -> str:
-    """The progress line and one ✓/○ item, with words, per exercise."""
-    ids = exercise_ids()
-    drafts = store.drafts()
-    scenarios = data.scenarios()
-    items = []
-    for scenario_id in ids:
-        done = draft_passed(drafts.get(scenario_id))
-        mark = f"{marks.PASS} passed" if done else f"{marks.TODO} not passed yet"
-        items.append(f"<li>{escape(scenarios[scenario_id].title)}: {mark}</li>")
+    """The progress lines and one ✓/○ item per lesson rewrite, quiz, exercise and capstone."""
+    items = progress_items(store.drafts(), store.quiz_results())
+    sections = []
+    for kind in KIND_NOUNS:
+        rows = []
+        for item in (i for i in items if i.kind == kind):
+            when = f" on {escape(when_text(item.when))}" if item.when else ""
+            mark = f"{marks.PASS} passed{when}" if item.done else f"{marks.TODO} not yet"
+            rows.append(f"<li>{escape(item.title)}: {mark}</li>")
+        sections.append(
+            f"<div class='oc-progress-{kind}'><b>{escape(count_text(items, kind))}</b>"
+            f"<ul class='oc-progress-list'>{''.join(rows)}</ul></div>"
+        )
+    others = " · ".join(
+        escape(count_text(items, kind)) for kind in KIND_NOUNS if kind != "exercise"
+    )
     return (
-        f"<b>Your progress: {escape(progress_text(store, ids))}</b>"
-        f"<ul class='oc-progress-list'>{''.join(items)}</ul>"
+        f"<b>Your progress: {escape(count_text(items, 'exercise'))}</b> ({others})"
+        "<details class='oc-progress-details'><summary>What is done, item by item</summary>"
+        f"{''.join(sections)}</details>"
+    )
+
+
+def version_label(version: Version, *, best: bool = False) -> str:
+    """A dropdown label for a saved version: when, its verdict and score."""
+    if version.passed is None:
+        verdict = "not checked"
+    else:
+        verdict = "passed" if version.passed else "needs work"
+        if version.score is not None:
+            verdict += f", {version.score:.0f}/100"
+    prefix = "Best: " if best else ""
+    return f"{prefix}{when_text(version.saved_at)} ({verdict})"
+
+
+def version_choices(draft: Draft | None) -> list[tuple[str, Version]]:
+    """The saved versions to offer for restoring: the best first, then newest to oldest."""
+    if draft is None:
+        return []
+    choices = []
+    best = best_version(draft)
+    if best is not None:
+        choices.append((version_label(best, best=True), best))
+    for version in reversed(draft.history):
+        choices.append((version_label(version), version))
+    return choices
+
+
+def best_draft_html(draft: Draft | None) -> str:
+    """The learner's best draft so far and when it passed (empty before any pass)."""
+    best = best_version(draft)
+    if best is None or not best.passed:
+        return ""
+    return (
+        f"<details class='oc-best-draft'><summary>{marks.PASS} Your best draft: passed on "
+        f"{escape(when_text(best.saved_at))}</summary>"
+        f"<div class='oc-message'>{escape(best.text)}</div>"
+        "<p>Pick it under “Your saved versions” to bring it back into the box.</p></details>"
     )
 
 
@@ -285,8 +540,15 @@ def plain_reason(error: BaseException) -> str:
     return "Something unexpected went wrong inside the course code."
 
 
+def learner_message_html(message: str) -> str:
+    """Something the learner can put right, in plain words (no technical details)."""
+    return f"<div class='oc-alert' role='alert'>{marks.WARN} {escape(message)}</div>"
+
+
 def error_html(action: str, error: BaseException) -> str:
     """The visible error box: what failed, why in plain words, and details for an instructor."""
+    if isinstance(error, LearnerError):
+        return learner_message_html(str(error))
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return (
         "<div class='oc-alert' role='alert'>"
@@ -319,16 +581,21 @@ class Workbench:
         store: DraftStore | None = None,
         recipient: str | None = None,
         sender: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store if store is not None else DraftStore()
         self.last_report: Report | None = None
         self.last_error: BaseException | None = None
+        self.last_dispute: Path | None = None
         self.hints_shown = 0
+        self._clock = clock
+        self._last_live = float("-inf")
+        self._live_timer: threading.Timer | None = None
+        self._versions: list[Version] = []
         try:
             data.load_all()
             if scenario_id == CAPSTONE_ID:
-                recipient, sender = self._capstone_choice(recipient, sender)
-                self.task = capstone_task(recipient, sender)
+                self.task = self._capstone_start(recipient, sender)
             else:
                 self.task = scenario_task(scenario_id)
             self._build()
@@ -359,6 +626,8 @@ class Workbench:
     def _build(self) -> None:
         self._make_draft_area()
         self._make_feedback_area()
+        self._make_versions_area()
+        self._make_dispute_area()
         self._make_export_area()
         self._connect()
         self.root = _styled(widgets.VBox(self._children()), "oc-workbench")
@@ -373,6 +642,7 @@ class Workbench:
                 value=task.original,
                 placeholder="Write your message here…",
                 rows=12,
+                continuous_update=True,
                 layout=widgets.Layout(width="100%"),
             ),
             "oc-draft",
@@ -381,11 +651,17 @@ class Workbench:
         self.hint_button = self._button("Show a hint", "question", "", "oc-hint-button")
         self.model_button = self._button("Show a model answer", "eye", "", "oc-model-button")
         self.reset_button = self._button("Start again", "undo", "", "oc-reset")
+        self.live = _styled(
+            widgets.Checkbox(value=False, description="Check as I type", indent=False),
+            "oc-live",
+        )
+        self.live_preview = _styled(widgets.HTML(""), "oc-live-preview")
         self.error_box = _styled(widgets.HTML(""), "oc-error", "oc-error-box")
         self.hints_box = _styled(widgets.HTML(""), "oc-hints")
         self.model_answer_box = _styled(widgets.HTML(""), "oc-model-answer")
         self.recipient_select: widgets.Dropdown | None = None
         self.sender_select: widgets.Dropdown | None = None
+        self.custom_form: widgets.VBox | None = None
         if task.is_capstone:
             # No model answer for the capstone: the message is the learner's own.
             self.model_button.layout.display = "none"
@@ -393,15 +669,55 @@ class Workbench:
     def _make_feedback_area(self) -> None:
         self.status = _styled(widgets.HTML(""), "oc-status")
         self.store_note = _styled(widgets.HTML(""), "oc-store-note")
+        self.mode_note = _styled(
+            widgets.HTML(f"{marks.INFO} {REPLY_NOTE}" if self.task.is_reply else ""),
+            "oc-mode-note",
+        )
+        self.top_fixes = _styled(widgets.HTML(""), "oc-top-fixes-box")
         self.category_widgets = {
-            c: _styled(widgets.HTML(category_html(c, None)), f"oc-category-{c}", "oc-category")
+            c: _styled(
+                widgets.HTML(category_html(c, None, graded=c in self.task.graded)),
+                f"oc-category-{c}",
+                "oc-category",
+            )
             for c in CATEGORIES
         }
         self.highlight = _styled(widgets.HTML(""), "oc-highlight")
+        self.details = _styled(widgets.HTML(""), "oc-details-box")
         self.feedback = _styled(
-            widgets.VBox([*self.category_widgets.values(), self.highlight]), "oc-feedback"
+            widgets.VBox(
+                [self.top_fixes, *self.category_widgets.values(), self.highlight, self.details]
+            ),
+            "oc-feedback",
         )
         self.progress = _styled(widgets.HTML(""), "oc-progress")
+
+    def _make_versions_area(self) -> None:
+        self.best_draft = _styled(widgets.HTML(""), "oc-best")
+        self.version_select = _styled(
+            widgets.Dropdown(
+                options=[], description="Your saved versions:", layout=widgets.Layout(width="auto")
+            ),
+            "oc-versions",
+        )
+        self.version_select.style.description_width = "initial"
+        self.restore_button = self._button("Restore this version", "history", "", "oc-restore")
+
+    def _make_dispute_area(self) -> None:
+        self.dispute_comment = _styled(
+            widgets.Text(
+                value="",
+                placeholder="What looks wrong? (optional)",
+                description="Your comment:",
+                layout=widgets.Layout(width="100%"),
+            ),
+            "oc-dispute-comment",
+        )
+        self.dispute_comment.style.description_width = "initial"
+        self.dispute_button = self._button(
+            "This verdict looks wrong", "flag", "warning", "oc-dispute"
+        )
+        self.dispute_result = _styled(widgets.HTML(""), "oc-dispute-result")
 
     def _make_export_area(self) -> None:
         self.learner_id = _styled(
@@ -421,7 +737,11 @@ class Workbench:
         self.hint_button.on_click(self._callback("showing a hint", self._show_next_hint))
         self.model_button.on_click(self._callback("showing the model answer", self._show_model))
         self.reset_button.on_click(self._callback("starting again", self._reset))
-        self.export_button.on_click(self._callback("exporting your answers", self._export))
+        self.restore_button.on_click(self._callback("restoring a version", self._restore_version))
+        self.dispute_button.on_click(self._callback("saving your dispute", self._dispute))
+        self.export_button.on_click(self._export_clicked)
+        self.live.observe(self._callback("switching live checking", self._on_live), names="value")
+        self.draft.observe(self._callback("checking as you type", self._on_typing), names="value")
         self._update_hint_button()
 
     def _button(self, label: str, icon: str, style: str, css: str) -> widgets.Button:
@@ -439,25 +759,48 @@ class Workbench:
     def _children(self) -> list[widgets.Widget]:
         chooser = [self._build_chooser()] if self.task.is_capstone else []
         buttons = widgets.HBox(
-            [self.check_button, self.hint_button, self.model_button, self.reset_button],
+            [self.check_button, self.hint_button, self.model_button, self.reset_button, self.live],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
-        export = widgets.HBox([self.learner_id, self.export_button])
+        versions = widgets.HBox(
+            [self.version_select, self.restore_button], layout=widgets.Layout(flex_flow="row wrap")
+        )
+        dispute = _styled(
+            widgets.VBox(
+                [
+                    widgets.HTML(
+                        "<b>Does a verdict look wrong?</b> Say why (optional) and click the "
+                        "button: your draft and the verdict are saved for the course's authors."
+                    ),
+                    self.dispute_comment,
+                    self.dispute_button,
+                    self.dispute_result,
+                ]
+            ),
+            "oc-dispute-area",
+        )
+        export = widgets.HBox(
+            [self.learner_id, self.export_button], layout=widgets.Layout(flex_flow="row wrap")
+        )
         return [
             self.header,
             *chooser,
             self.context,
+            self.mode_note,
             widgets.HTML("<b>Your rewrite</b>"),
             self.saved_note,
             self.draft,
             buttons,
+            self.live_preview,
             self.error_box,
             self.hints_box,
             self.model_answer_box,
             self.status,
             self.store_note,
             self.feedback,
+            _styled(widgets.VBox([self.best_draft, versions]), "oc-versions-area"),
             self.progress,
+            dispute,
             _styled(widgets.VBox([export, self.export_result]), "oc-export-area"),
         ]
 
@@ -466,7 +809,8 @@ class Workbench:
         senders = sorted(data.senders().values(), key=lambda s: s.name)
         self.recipient_select = _styled(
             widgets.Dropdown(
-                options=[(f"{r.name} ({r.headline})", r.id) for r in recipients],
+                options=[(CUSTOM_LABEL, CUSTOM_ID)]
+                + [(f"{r.name} ({r.headline})", r.id) for r in recipients],
                 value=self.task.recipient.id,
                 description="Write to:",
                 layout=widgets.Layout(width="100%"),
@@ -485,18 +829,55 @@ class Workbench:
         on_change = self._callback("switching profiles", self._on_choice)
         self.recipient_select.observe(on_change, names="value")
         self.sender_select.observe(on_change, names="value")
+        self._build_custom_form()
         return _styled(
-            widgets.VBox([self.recipient_select, self.sender_select]), "oc-capstone-chooser"
+            widgets.VBox([self.recipient_select, self.sender_select, self.custom_form]),
+            "oc-capstone-chooser",
         )
 
-    def _capstone_choice(self, recipient: str | None, sender: str | None) -> tuple[str, str]:
+    def _build_custom_form(self) -> None:
+        values = custom_fields(self.task.recipient) if self.task.is_custom else {}
+        self.custom_inputs: dict[str, widgets.Text | widgets.Textarea] = {}
+        for name, label in CUSTOM_FIELDS.items():
+            long = name in ("interests", "recent_activity", "about")
+            kind = widgets.Textarea if long else widgets.Text
+            box = kind(
+                value=values.get(name, ""),
+                description=f"{label}:",
+                placeholder=("one per line, or separated by ;" if name == "interests" else ""),
+                layout=widgets.Layout(width="100%"),
+            )
+            box.style.description_width = "9em"
+            self.custom_inputs[name] = _styled(box, f"oc-custom-{name.replace('_', '-')}")
+        self.custom_use = self._button("Use this prospect", "user", "", "oc-custom-use")
+        self.custom_use.on_click(self._callback("using your prospect", self._use_custom))
+        self.custom_message = _styled(widgets.HTML(""), "oc-custom-message")
+        self.custom_form = _styled(
+            widgets.VBox(
+                [
+                    widgets.HTML(
+                        "<b>Your own prospect</b>: copy what their LinkedIn profile shows. "
+                        "Their name and at least one more box are needed."
+                    ),
+                    *self.custom_inputs.values(),
+                    self.custom_use,
+                    self.custom_message,
+                ]
+            ),
+            "oc-custom-form",
+        )
+        self.custom_form.layout.display = None if self.task.is_custom else "none"
+
+    def _capstone_start(self, recipient: str | None, sender: str | None) -> Task:
         """The people to start with: those given, else those of the last capstone draft."""
         last = self._last_capstone_draft()
         if sender is None:
             sender = last[1] if last and last[1] else next(iter(data.senders()))
+        if recipient is None and last is not None:
+            return capstone_task(last[0], sender)
         if recipient is None:
-            recipient = last[0] if last else self._someone_else(sender)
-        return recipient, sender
+            recipient = self._someone_else(sender)
+        return capstone_task(recipient, sender)
 
     @staticmethod
     def _someone_else(sender_id: str) -> str:
@@ -504,21 +885,26 @@ class Workbench:
         sender_name = data.senders()[sender_id].name
         return next(r.id for r in data.recipients().values() if r.name != sender_name)
 
-    def _last_capstone_draft(self) -> tuple[str, str | None] | None:
+    def _last_capstone_draft(self) -> tuple[str | Recipient, str | None] | None:
         prefix = capstone_key("")
+        custom_prefix = capstone_key(CUSTOM_ID) + "-"
         recipients, senders = data.recipients(), data.senders()
-        drafts = [
-            d
-            for key, d in self.store.drafts().items()
-            if key.startswith(prefix) and key[len(prefix) :] in recipients
-        ]
-        if not drafts:
+        found = []
+        for key, draft in self.store.drafts().items():
+            if key.startswith(custom_prefix) and draft.profile is not None:
+                try:
+                    found.append((draft, as_recipient({**draft.profile, "id": CUSTOM_ID})))
+                except ValueError:
+                    continue  # a profile edited by hand into something unusable
+            elif key.startswith(prefix) and key[len(prefix) :] in recipients:
+                found.append((draft, key[len(prefix) :]))
+        if not found:
             return None
-        latest = max(drafts, key=lambda d: d.saved_at)
+        latest, recipient = max(found, key=lambda pair: pair[0].saved_at)
         # The saved report names the sender; map it back to an id to restore the dropdown.
         sender_name = (latest.report or {}).get("sender", "")
         sender_id = next((s.id for s in senders.values() if s.name == sender_name), None)
-        return latest.scenario_id[len(prefix) :], sender_id
+        return recipient, sender_id
 
     # --- displaying --------------------------------------------------------------------------
 
@@ -585,20 +971,47 @@ class Workbench:
         if recipient is not None:
             self.recipient_select.value = recipient
 
+    def use_prospect(self, **fields: str) -> Recipient:
+        """Capstone only: write to a prospect typed into the form, as "Use this prospect" does."""
+        if self.recipient_select is None:
+            raise ValueError("use_prospect() works only in the capstone: Workbench.capstone()")
+        self.recipient_select.value = CUSTOM_ID
+        for name, box in self.custom_inputs.items():
+            box.value = fields.get(name, "")
+        self._guarded("using your prospect", self._use_custom, reraise=True)
+        return self.task.recipient
+
     def export(self, learner_id: str | None = None) -> Path:
         """Write the exported-answers file, as the "Export my answers" button does."""
         if learner_id is not None:
             self.learner_id.value = learner_id
         return self._guarded("exporting your answers", self._export, reraise=True)
 
-    def _check(self) -> Report:
-        text = self.draft.value
+    def dispute(self, comment: str = "") -> Path:
+        """Save the draft, its verdict and a comment, as "This verdict looks wrong" does."""
+        self.dispute_comment.value = comment
+        return self._guarded("saving your dispute", self._dispute, reraise=True)
+
+    def _grade(self, text: str) -> Report:
         report = grade(text, recipient=self.task.recipient, sender=self.task.sender)
+        return graded_report(report, self.task)
+
+    def _check(self) -> Report:
+        if self.task.is_custom and self.task.recipient.name == "":
+            raise LearnerError("Fill in the form with your prospect's details first.")
+        if self.task.recipient.name.casefold() == self.task.sender.name.casefold():
+            raise LearnerError(
+                f"You are writing as {self.task.sender.name} to {self.task.recipient.name}: "
+                "nobody writes to themselves. Choose someone else in “Write to”."
+            )
+        text = self.draft.value
+        report = self._grade(text)
         self.last_report = report
         # Feedback first, so the learner sees it even if saving then fails.
         self._show_report(report)
         self.status.value = verdict_html(report)
-        result = self.store.save(self.task.draft_key, text, report)
+        profile = profile_dict(self.task.recipient) if self.task.is_custom else None
+        result = self.store.save(self.task.draft_key, text, report, profile=profile)
         saved = (
             f"{marks.PASS} draft saved"
             if result.saved
@@ -606,22 +1019,32 @@ class Workbench:
         )
         self.status.value = f"{verdict_html(report)} &middot; {saved}"
         self.store_note.value = f"{marks.INFO} {escape(result.note)}" if result.note else ""
+        self._show_versions(result.draft)
         self._refresh_progress()
         return report
 
     def _show_report(self, report: Report) -> None:
+        self.top_fixes.value = top_fixes_html(report.graded_findings, report.text)
         for category, widget in self.category_widgets.items():
-            widget.value = category_html(category, report.categories[category], report.text)
+            widget.value = category_html(
+                category,
+                report.categories[category],
+                report.text,
+                graded=category in report.graded,
+            )
         self.highlight.value = "<b>Your text, with the flagged parts marked</b>" + highlight_html(
-            report.text, report.findings
+            report.text, report.graded_findings
         )
+        self.details.value = details_html(report)
 
     def _clear_report(self) -> None:
         self.last_report = None
         self.status.value = ""
         self.highlight.value = ""
+        self.top_fixes.value = ""
+        self.details.value = ""
         for category, widget in self.category_widgets.items():
-            widget.value = category_html(category, None)
+            widget.value = category_html(category, None, graded=category in self.task.graded)
 
     def _show_next_hint(self) -> None:
         self.hints_shown = min(self.hints_shown + 1, len(self.task.hints))
@@ -634,8 +1057,7 @@ class Workbench:
             self.hint_button.description = "No more hints"
             self.hint_button.disabled = True
         elif self.hints_shown:
-            shown = f"{self.hints_shown} of {total} shown"
-            self.hint_button.description = f"Show another hint ({shown})"
+            self.hint_button.description = f"Another hint ({self.hints_shown} of {total} shown)"
 
     def _show_model(self) -> None:
         if self.task.model_answer is None:
@@ -653,51 +1075,223 @@ class Workbench:
         # A damaged save file is set aside by the store; it leaves a note for the learner.
         note = self.store.note(self.task.draft_key)
         self.store_note.value = f"{marks.INFO} {escape(note)}" if note else ""
+        self._show_versions(draft)
         if draft is None:
             self.saved_note.value = ""
             return
         self.draft.value = draft.text
         self.saved_note.value = restored_note_html(draft, self.task.is_capstone)
 
+    def _show_versions(self, draft: Draft | None) -> None:
+        choices = version_choices(draft)
+        self._versions = [version for _, version in choices]
+        self.version_select.options = [(label, i) for i, (label, _) in enumerate(choices)]
+        self.version_select.value = 0 if choices else None
+        self.restore_button.disabled = not choices
+        self.best_draft.value = best_draft_html(draft)
+
+    def _restore_version(self) -> None:
+        index = self.version_select.value
+        if index is None or not 0 <= index < len(self._versions):
+            raise LearnerError("There is no saved version to restore yet: check a draft first.")
+        version = self._versions[index]
+        self.draft.value = version.text
+        self._clear_report()
+        self.saved_note.value = (
+            f"{marks.INFO} Restored your version saved on {escape(when_text(version.saved_at))}. "
+            "Click “Check my rewrite” to check it and save it again."
+        )
+
     def _refresh_progress(self) -> None:
         self.progress.value = progress_html(self.store)
 
-    def _on_choice(self) -> None:
-        """A capstone dropdown changed: show the new people and their saved draft, if any."""
-        assert self.recipient_select is not None and self.sender_select is not None
-        self.task = capstone_task(self.recipient_select.value, self.sender_select.value)
-        self.header.value = header_html(self.task)
-        self.context.value = context_html(self.task)
+    def _keep_unsaved_text(self) -> str:
+        """Save the box's text for the person it was written to, if it is not saved yet."""
+        text = self.draft.value
+        if not text.strip():
+            return ""
+        saved = self.store.load(self.task.draft_key)
+        if saved is not None and saved.text == text:
+            return ""
+        profile = profile_dict(self.task.recipient) if self.task.is_custom else None
+        result = self.store.save(self.task.draft_key, text, None, profile=profile)
+        if not result.saved:
+            raise OSError(result.note or "the draft could not be saved")
+        return f"Your text for {escape(self.task.recipient.name)} was saved. "
+
+    def _switch_to(self, task: Task) -> None:
+        """Show new people: their saved draft if the learner has one, else an empty box."""
+        same_person = self.task.draft_key == task.draft_key
+        kept = "" if same_person else self._keep_unsaved_text()
+        self.task = task
+        self.header.value = header_html(task)
+        self.context.value = context_html(task)
         self._clear_report()
-        draft = self.store.load(self.task.draft_key)
+        if same_person:  # only the sender changed: the text in the box is still for them
+            self._warn_if_writing_to_oneself()
+            return
+        draft = self.store.load(task.draft_key)
+        self._show_versions(draft)
         if draft is not None:
             self.draft.value = draft.text
-            self.saved_note.value = restored_note_html(draft, self.task.is_capstone)
-        elif self.draft.value.strip():
-            # Keep what the learner typed rather than throw it away; tell them to adapt it.
-            self.saved_note.value = (
-                f"No saved draft for {escape(self.task.recipient.name)} yet: your text is kept, "
-                "so check that the greeting and details fit this person."
-            )
+            self.saved_note.value = kept + restored_note_html(draft, task.is_capstone)
         else:
-            self.saved_note.value = ""
-        if self.task.recipient.name == self.task.sender.name:
+            self.draft.value = ""
+            self.saved_note.value = (
+                f"{kept}No draft for {escape(task.recipient.name)} yet: the box is empty for "
+                "your message to them."
+                if task.recipient.name
+                else kept
+            )
+        self._warn_if_writing_to_oneself()
+
+    def _warn_if_writing_to_oneself(self) -> None:
+        task = self.task
+        if task.recipient.name and task.recipient.name.casefold() == task.sender.name.casefold():
             self.saved_note.value += (
                 f" {marks.WARN} You picked the same person to write to and to write as: "
                 "choose someone else in “Write to”."
             )
 
+    def _on_choice(self) -> None:
+        """A capstone dropdown changed: show the new people and their saved draft, if any."""
+        assert self.recipient_select is not None and self.sender_select is not None
+        assert self.custom_form is not None
+        custom = self.recipient_select.value == CUSTOM_ID
+        self.custom_form.layout.display = None if custom else "none"
+        if custom:
+            recipient = self.task.recipient if self.task.is_custom else _blank_prospect()
+            self._switch_to(capstone_task(recipient, self.sender_select.value))
+            if not recipient.name:
+                self.saved_note.value = (
+                    f"{marks.INFO} Type your prospect's details in the form, then click "
+                    "“Use this prospect”."
+                )
+            return
+        self._switch_to(capstone_task(self.recipient_select.value, self.sender_select.value))
+
+    def _use_custom(self) -> None:
+        assert self.sender_select is not None
+        sender = data.senders()[self.sender_select.value]
+        values = {name: box.value for name, box in self.custom_inputs.items()}
+        try:
+            recipient = custom_recipient(values, sender)
+        except ValueError as error:
+            self.custom_message.value = learner_message_html(str(error))
+            raise LearnerError(str(error)) from None
+        self.custom_message.value = f"{marks.PASS} Writing to {escape(recipient.name)}."
+        self._switch_to(capstone_task(recipient, self.sender_select.value))
+
+    # --- checking as you type ----------------------------------------------------------------
+
+    def _on_live(self) -> None:
+        if self.live.value:
+            self._live_grade()
+            return
+        self._cancel_live_timer()
+        self.live_preview.value = ""
+
+    def _on_typing(self) -> None:
+        if not self.live.value:
+            return
+        if self._clock() - self._last_live >= LIVE_INTERVAL:
+            self._live_grade()
+        else:
+            # Too soon after the last grade: grade once more when typing pauses.
+            self._cancel_live_timer()
+            self._live_timer = threading.Timer(LIVE_INTERVAL, self._live_from_timer)
+            self._live_timer.daemon = True
+            self._live_timer.start()
+
+    def _live_from_timer(self) -> None:
+        self._guarded("checking as you type", self._live_grade, reraise=False)
+
+    def _cancel_live_timer(self) -> None:
+        if self._live_timer is not None:
+            self._live_timer.cancel()
+            self._live_timer = None
+
+    def _live_grade(self) -> None:
+        """Grade the box's text and show it marked up with what to fix first (not saved)."""
+        self._last_live = self._clock()
+        if not self.task.recipient.name or not self.draft.value.strip():
+            self.live_preview.value = ""
+            return
+        report = self._grade(self.draft.value)
+        verdict = marks.READY if report.passed else marks.NOT_READY
+        self.live_preview.value = (
+            f"<div class='oc-live-result' aria-live='polite'><b>As you type: {verdict}</b>"
+            f"{top_fixes_html(report.graded_findings, report.text)}"
+            f"{highlight_html(report.text, report.graded_findings)}"
+            "<small>Not saved: click “Check my rewrite” to save this draft.</small></div>"
+        )
+
+    # --- disputes and export -----------------------------------------------------------------
+
+    def _dispute(self) -> Path:
+        if self.last_report is None or self.last_report.text != self.draft.value:
+            self._check()  # the dispute is about this text's verdict, and the draft is saved
+        report = self.last_report
+        assert report is not None
+        record = dispute_record(
+            scenario_id=self.task.scenario_id,
+            draft_key=self.task.draft_key,
+            text=self.draft.value,
+            report=report,
+            recipient=self.task.recipient,
+            sender=self.task.sender,
+            comment=self.dispute_comment.value,
+            learner_id=self.learner_id.value.strip() or None,
+            created_at=utc_now(),
+        )
+        path = write_dispute(self.store.root, record)
+        self.last_dispute = path
+        self.dispute_comment.value = ""
+        self.dispute_result.value = (
+            f"{marks.PASS} Thank you: your draft and its verdict were saved as "
+            f"<code>{escape(path.name)}</code> for the course's authors to look at."
+        )
+        return path
+
+    def _export_clicked(self, *_: Any) -> None:
+        """The export button: a problem the learner can fix is shown beside it in plain words."""
+        self.export_result.value = ""
+        self.error_box.value = ""
+        try:
+            self._export()
+        except ValueError as error:
+            self.last_error = error
+            self.export_result.value = learner_message_html(plain_reason(error))
+        except Exception as error:
+            self.last_error = error
+            self.error_box.value = error_html("exporting your answers", error)
+
     def _export(self) -> Path:
         learner = self.learner_id.value.strip()
         if not learner:
-            raise ValueError(
+            raise LearnerError(
                 "Type your id (for example ana-k) in the “Your id” box first, "
                 "so your instructor knows whose answers these are."
             )
         self.store.set_learner_id(learner)
         path = Path(self.store.export(learner))
+        link = download_link_html(path.name, path.read_bytes())
         self.export_result.value = (
-            f"{marks.PASS} Your answers were saved to <code>{escape(str(path))}</code>. "
-            "Send this file to your instructor."
+            f"{marks.PASS} Your answers are ready: {link}, then send that file to your "
+            f"instructor. (A copy is also in your progress folder: <code>{escape(str(path))}"
+            "</code>.)"
         )
         return path
+
+
+def _blank_prospect() -> Recipient:
+    """The capstone's prospect before the learner has typed one in."""
+    return Recipient(
+        name="",
+        headline="",
+        company="",
+        industry="",
+        interests=(),
+        recent_activity="",
+        id=CUSTOM_ID,
+    )

@@ -561,3 +561,12 @@ def test_the_same_file_for_html_and_csv_is_a_usage_error(
     target = tmp_path / "report.out"
     assert main(["report", str(good_class), "--html", str(target), "--csv", str(target)]) == 2
     assert "same file" in capsys.readouterr().err and not target.exists()
+
+
+def test_a_reply_scenario_is_graded_as_a_reply() -> None:
+    from outreach_coach.classreport import grade_draft
+
+    scenario = data.scenarios()["l06-reply"]
+    graded = grade_draft(scenario.id, scenario.model_answer)
+    assert graded.passed
+    assert [name for name, *_ in graded.categories] == ["mechanics", "etiquette"]

@@ -169,7 +169,7 @@ def test_to_dict_is_json_ready_and_complete() -> None:
 def test_summary_names_every_category_and_problem() -> None:
     summary = grade(STORY_MESSAGE, recipient=MARIA, sender=GARY).summary()
     assert summary.startswith("Overall: NEEDS WORK")
-    for word in ("Personalization", "Offer relevance", "Professional mechanics", "Etiquette"):
+    for word in ("Personalisation", "Offer relevance", "Professional mechanics", "Etiquette"):
         assert word in summary
     assert "ETIQ001" in summary and "hint:" in summary
 

@@ -547,3 +547,54 @@ def test_a_damaged_draft_in_a_read_only_folder_is_not_restored_silently(tmp_path
     assert "could not be read or repaired (Permission denied)" in note
     assert "make that folder writable" in note
     assert path.read_bytes() == b"{not json"  # left exactly as it was
+
+
+def test_the_best_check_outlives_the_history(tmp_path) -> None:
+    from outreach_coach import data
+
+    scenario = data.scenarios()["s01-mass-note"]
+    people = {
+        "recipient": data.recipients()[scenario.recipient],
+        "sender": data.senders()[scenario.sender],
+    }
+    store = DraftStore(tmp_path)
+    store.save(scenario.id, scenario.model_answer, grade(scenario.model_answer, **people))
+    worse = grade(scenario.original, **people)
+    for _ in range(HISTORY_LIMIT + 5):
+        store.save(scenario.id, scenario.original, worse)
+    draft = store.load(scenario.id)
+    assert all(not v.passed for v in draft.history)
+    assert draft.best.passed and draft.best.text == scenario.model_answer
+    store.save(scenario.id, "Hi, saved without a check")  # an unchecked save keeps it too
+    assert store.load(scenario.id).best.text == scenario.model_answer
+
+
+def test_a_file_from_before_best_was_kept_takes_the_best_of_its_history(tmp_path) -> None:
+    store = DraftStore(tmp_path)
+    store.save("s01-mass-note", "second")
+    path = store.path_for("s01-mass-note")
+    document = json.loads(path.read_text("utf-8"))
+    del document["best"], document["profile"]
+    document["history"] = [
+        {"text": "first", "saved_at": "2026-01-01T00:00:00+00:00", "score": 90, "passed": True},
+        {"text": "second", "saved_at": "2026-01-02T00:00:00+00:00", "score": 40, "passed": False},
+    ]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    draft = store.load("s01-mass-note")
+    assert draft.best.text == "first" and draft.profile is None
+
+
+def test_a_profile_is_saved_with_the_draft_and_kept(tmp_path) -> None:
+    store = DraftStore(tmp_path)
+    profile = {"name": "Ines Carvalho", "interests": ["school visits"]}
+    store.save("capstone-custom-ines", "Hi Ines", profile=profile)
+    store.save("capstone-custom-ines", "Hi Ines, again")
+    assert store.load("capstone-custom-ines").profile == profile
+
+
+def test_quizzes_json_is_not_a_scenario(tmp_path) -> None:
+    store = DraftStore(tmp_path)
+    store.record_quiz("storm-opt-out", True)
+    assert store.drafts() == {}
+    (tmp_path / "quizzes.json").write_text("{broken", encoding="utf-8")
+    assert store.quiz_results() == {}

@@ -111,7 +111,7 @@ LESSON_TABLE = [
     ),
     (
         "03_personalization.ipynb",
-        "Personalization",
+        "Personalisation",
         "write to one person: their name and one real detail from their profile",
         15,
     ),
@@ -500,7 +500,7 @@ def anatomy_of_spam() -> list[nbformat.NotebookNode]:
             The course's grader reads a message the way a careful reader would and sorts what it
             notices into four **categories**:
 
-            - **Personalization**: is it written to one person, by name, with something from
+            - **Personalisation**: is it written to one person, by name, with something from
               their profile?
             - **Offer relevance**: does it offer one concrete thing this person could use?
             - **Professional mechanics**: capitals, punctuation, spelling, length.
@@ -547,7 +547,7 @@ def anatomy_of_spam() -> list[nbformat.NotebookNode]:
                 "unrelated offer, careless writing, a link, and a crowd of recipients.",
                 "One fault is enough: a personal, well-written message with an offer the reader "
                 "cannot use still reads as spam.",
-                "The grader sorts findings into personalization, relevance, mechanics and "
+                "The grader sorts findings into personalisation, relevance, mechanics and "
                 "etiquette, and every finding comes with a hint.",
                 "The grader is a second pair of eyes; the recipient decides what is spam.",
             ]
@@ -562,10 +562,10 @@ def personalization() -> list[nbformat.NotebookNode]:
     """03: what counts as personal, a profile card, a graded rewrite."""
     return [
         header(
-            "3. Personalization",
+            "3. Personalisation",
             15,
             [
-                "Tell real personalization (a first name, a real detail) from the fake kind.",
+                "Tell real personalisation (a first name, a real detail) from the fake kind.",
                 "Find a detail in a profile that gives you a reason to write.",
                 "Rewrite a templated message so that it could only go to one person.",
             ],
@@ -597,7 +597,7 @@ def personalization() -> list[nbformat.NotebookNode]:
             - **The wrong name**, usually left over from a copy of a message to someone else.
 
             Below, six openings are each followed by the same body and graded for
-            personalization only. They are written to Aisha Rahman, a clinic practice manager
+            personalisation only. They are written to Aisha Rahman, a clinic practice manager
             whose profile says the clinic cut missed appointments from 14% to 8% with text
             reminders.
             """
@@ -624,7 +624,7 @@ def personalization() -> list[nbformat.NotebookNode]:
         md(
             """
             Now rewrite the note in the workbench below and click **Check my rewrite**. Focus on
-            the personalization category; the grader checks the rest too. If you are stuck,
+            the personalisation category; the grader checks the rest too. If you are stuck,
             **Show a hint** gives one hint at a time. Your draft is saved each time you check.
             """
         ),
@@ -843,6 +843,7 @@ def when_it_goes_wrong() -> list[nbformat.NotebookNode]:
             """
             from outreach_coach.lesson_views import annotated_messages, reply_contrast
             from outreach_coach.quiz import Quiz
+            from outreach_coach.workbench import Workbench
             """
         ),
         code("reply_contrast()"),
@@ -862,6 +863,16 @@ def when_it_goes_wrong() -> list[nbformat.NotebookNode]:
             same list to explain; answer each person who writes to you, one at a time.
             """
         ),
+        md(
+            """
+            ## Your turn: answer Hannah
+
+            Rewrite the sender's reply so that it goes to Hannah alone and follows the five
+            steps above. This workbench grades a reply on mechanics and etiquette only: a reply
+            to a complaint needs no personal detail and no offer, and a short one is right.
+            """
+        ),
+        code('Workbench("l06-reply")'),
         md(
             """
             ## On the receiving end
