@@ -12,7 +12,7 @@ import pytest
 from outreach_coach import data, grade, workbench
 from outreach_coach.export import read_answers
 from outreach_coach.report import CATEGORIES, CATEGORY_TITLES, group_findings
-from outreach_coach.storage import DraftStore
+from outreach_coach.storage import DraftStore, suggested_learner_id
 from outreach_coach.workbench import Workbench, exercise_ids
 
 CONTRACT_CLASSES = {
@@ -553,8 +553,7 @@ def test_the_id_box_is_filled_from_jupyterhub(store, monkeypatch):
     store.set_learner_id("ana-k")  # an id the learner saved wins
     assert Workbench(exercise_ids()[0], store=store).learner_id.value == "ana-k"
     monkeypatch.delenv("JUPYTERHUB_USER")
-    store.set_learner_id("")
-    assert Workbench(exercise_ids()[0], store=store).learner_id.value == ""
+    assert suggested_learner_id(None, {}) == ""
 
 
 # --- the capstone's own prospect -----------------------------------------------------------------
