@@ -18,6 +18,7 @@ from .text import (
     Span,
     content_stems,
     content_words,
+    excerpt,
     fold,
     generic_words,
     phrase_stems,
@@ -46,19 +47,6 @@ def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return ""
-
-
-def excerpt(text: str, limit: int = 60) -> str:
-    """A short one-line quote of learner text for a finding's message."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    # End on a whole word when there is one in the last third; a single long token is cut.
-    space = cut.rfind(" ")
-    if space >= limit * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def finding(
@@ -209,8 +197,15 @@ HEADLINE_PARTS = re.compile(
 )
 
 
-def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
+# Keyed by the Analysis object itself (identity): the personalization check and the relevance
+# check both read one message's details, and grade() runs them on the same Analysis.
+@lru_cache(maxsize=8)
+def detail_matches(analysis: Analysis) -> tuple[tuple[Span, str], ...]:
     """Each body sentence that uses a concrete detail of the profile, and which detail."""
+    return tuple(_detail_matches(analysis))
+
+
+def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     recipient = analysis.recipient
     exclude = analysis.recipient_name_stems
     activity = content_stems(recipient.recent_activity, exclude)
@@ -289,7 +284,7 @@ def mass_mail(analysis: Analysis) -> Iterator[Finding]:
 @check("profile_detail")
 def profile_detail(analysis: Analysis) -> Iterator[Finding]:
     """PERS003 when no sentence uses a profile detail; PERS100 naming the detail when one does."""
-    for sentence, detail in _detail_matches(analysis):
+    for sentence, detail in detail_matches(analysis):
         yield finding(analysis, "PERS100", sentence.start, sentence.end, detail=detail)
         return
     yield finding(analysis, "PERS003")
@@ -552,7 +547,7 @@ def offer_evidence(analysis: Analysis) -> OfferEvidence:
     # The body without its compliments: praise of their post is personalization, and must not
     # make an unrelated offer look close to their needs.
     sentences_ = analysis.body_sentences
-    about_them = {sentence.start for sentence, _ in _detail_matches(analysis)}
+    about_them = {sentence.start for sentence, _ in detail_matches(analysis)}
     context = " ".join(
         s.text for s in sentences_ if s.start not in about_them and not COMPLIMENT.search(s.text)
     )

@@ -19,7 +19,7 @@ from typing import Any
 from . import data
 from .meaning import coverage, similarity
 from .models import Recipient, Sender
-from .text import content_stems, sentences
+from .text import content_stems, excerpt, sentences
 
 MODEL_FILE = "relevance_model.json"
 # An offer fits when the model is sure enough; an offer that also names a need of the profile in
@@ -93,6 +93,8 @@ def statements(field: str) -> list[str]:
     return [s.text.strip() for s in sentences(field) if len(content_stems(s.text)) >= 2]
 
 
+@data.derived_from_data
+@lru_cache(maxsize=1024)
 def needs(recipient: Recipient) -> tuple[Need, ...]:
     """The profile's need statements: each interest, each sentence of the post and the About,
     and the role. A statement with a "solved" cue says the need is already met."""
@@ -101,13 +103,15 @@ def needs(recipient: Recipient) -> tuple[Need, ...]:
     for field, label in fields:
         for text in statements(field):
             met = bool(has_cue("solved_need", text))
-            found.append(Need(text, f"{label} ('{_short(text)}')", met))
+            found.append(Need(text, f"{label} ('{excerpt(text, 70)}')", met))
     role = re.split(r"\s+(?:at|@)\s+|\s*[|]\s*", recipient.headline)[0]
     if role:
         found.append(Need(role, f"their role ({role})", False))
     return tuple(found)
 
 
+@data.derived_from_data
+@lru_cache(maxsize=1024)
 def open_profile(recipient: Recipient) -> Recipient:
     """The profile without the sentences that say a need is already met."""
 
@@ -120,18 +124,12 @@ def open_profile(recipient: Recipient) -> Recipient:
     )
 
 
-def _short(text: str, limit: int = 70) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 @dataclass(frozen=True)
 class Fit:
     """The decision on one message's offer, with the evidence a finding quotes."""
 
     probability: float
     nearest: Need | None
-    nearest_similarity: float
     met_need: Need | None
     features: Mapping[str, float]
 
@@ -156,9 +154,9 @@ def features(
     lexical_tie: Tie | None,
     message: str,
     context: str,
-) -> tuple[dict[str, float], Need | None, float, Need | None]:
-    """The numbers the decision weighs, the nearest open need, its similarity, and the met
-    need the offer is aimed at (if any). `message` is the body; `context` the body without
+) -> tuple[dict[str, float], Need | None, Need | None]:
+    """The numbers the decision weighs, the nearest open need, and the met need the offer is
+    aimed at (if any). `message` is the body; `context` the body without
     its compliments."""
     ranked = _ranked(offer, recipient)
     open_needs = [(score, need) for score, need in ranked if not need.met]
@@ -221,7 +219,7 @@ def features(
     }
     # The met need the offer names in words no open need uses ("agency" cover, "website").
     aimed_at_met = met_need if met_need and (values["met_words"] or pitched_met) else None
-    return values, nearest, best, aimed_at_met
+    return values, nearest, aimed_at_met
 
 
 def _match(first: str, second: str) -> float:
@@ -231,6 +229,7 @@ def _match(first: str, second: str) -> float:
     return 2 * cover * precision / (cover + precision) if cover + precision > 0 else 0.0
 
 
+@data.derived_from_data
 @lru_cache(maxsize=1024)
 def _met_only_stems(recipient: Recipient) -> frozenset[str]:
     """Words of the profile's met-need statements that its open needs never use."""
@@ -262,7 +261,5 @@ def decide(
 ) -> Fit:
     """Weigh the evidence that the message's offer fits a need in the profile."""
     offer = " ".join(offers)
-    values, nearest, best, met_need = features(
-        offer, recipient, sender, lexical_tie, message, context
-    )
-    return Fit(probability(values, model()["weights"]), nearest, best, met_need, values)
+    values, nearest, met_need = features(offer, recipient, sender, lexical_tie, message, context)
+    return Fit(probability(values, model()["weights"]), nearest, met_need, values)

@@ -229,7 +229,7 @@ def top_fixes(
 
 
 def _quote(text: str, finding: Finding) -> str:
-    from .checks import excerpt  # checks builds Findings from this module
+    from .text import excerpt  # text loads data, which needs this module first
 
     if not text or finding.start is None or finding.end is None:
         return ""

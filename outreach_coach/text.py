@@ -175,3 +175,16 @@ def shared_words(first: set[str], second: set[str]) -> set[str]:
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """The stems of every word of a short phrase, in order (for phrase matching)."""
     return tuple(stem(span.text) for span in words(phrase))
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A short one-line quote of learner text for a finding's message."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    # End on a whole word when there is one in the last third; a single long token is cut.
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
