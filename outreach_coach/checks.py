@@ -455,22 +455,25 @@ def _asks_for_self(clause: str) -> bool:
     return bool(fit.has_cue("connect_only", clause) or fit.has_cue("sender_serving", clause))
 
 
-def _need_sources(recipient: Recipient) -> list[tuple[str, str, int]]:
-    """(text, label, shared words needed) for each part of the profile that can show a need.
+def _need_sources(recipient: Recipient) -> list[tuple[str, str, str, int]]:
+    """(profile field, text, label, shared words needed) for each part of the profile that can
+    show a need.
 
     An interest, or a post that says what they are looking for ("looking for a second kiln"), is
     a need the person states, so one shared word is enough there; elsewhere a single shared word
     is weak evidence (temperature sensors vs vibration sensors), so two count.
     """
     activity, about = recipient.recent_activity, recipient.about
-    sources = [(phrase, f"their interest in {phrase}", 1) for phrase in recipient.interests]
-    sources += [
-        (activity, f"their recent post ({excerpt(activity)})", _needed(activity)),
-        (recipient.headline, f"their role ({recipient.headline})", 2),
-        (about, "what they say in their About section", _needed(about)),
-        (recipient.industry, f"their industry ({recipient.industry})", 2),
+    sources = [
+        ("interest", phrase, f"their interest in {phrase}", 1) for phrase in recipient.interests
     ]
-    return [source for source in sources if source[0]]
+    sources += [
+        ("post", activity, f"their recent post ({excerpt(activity)})", _needed(activity)),
+        ("role", recipient.headline, f"their role ({recipient.headline})", 2),
+        ("about", about, "what they say in their About section", _needed(about)),
+        ("industry", recipient.industry, f"their industry ({recipient.industry})", 2),
+    ]
+    return [source for source in sources if source[1]]
 
 
 def _needed(text: str) -> int:
@@ -494,17 +497,18 @@ def _tie(analysis: Analysis, offer_text: str, recipient: Recipient) -> fit.Tie |
     offer_topics = topic_terms(offer_text)
     # Their industry says who they are ("we clean a lot of accounting firms"), not what they need.
     offer_words = content_words(offer_text, exclude | content_stems(recipient.industry))
-    for source, label, needed in _need_sources(recipient):
+    for field, source, label, needed in _need_sources(recipient):
         need_topics = topic_terms(source)
         # Same topic of need (phishing ~ security awareness, hiring ~ recruiting): the lexicon
         # lists words that name a need, so even one of them on both sides ties the offer.
         for topic in sorted(offer_topics.keys() & need_topics.keys()):
-            if source == recipient.industry and offer_topics[topic] <= need_topics[topic]:
+            if field == "industry" and offer_topics[topic] <= need_topics[topic]:
                 continue  # "the #1 platform for restaurants" only names their industry
-            return fit.Tie(f"{label} (shared topic: {topic.replace('_', ' ')})", 2, topic=True)
+            shared_topic = topic.replace("_", " ")
+            return fit.Tie(field, f"{label} (shared topic: {shared_topic})", 2, topic=True)
         shared = shared_words(offer_words, content_words(source, exclude))
         if len(shared) >= needed:
-            return fit.Tie(f"{label} ({', '.join(sorted(shared))})", len(shared))
+            return fit.Tie(field, f"{label} ({', '.join(sorted(shared))})", len(shared))
     return None
 
 

@@ -71,9 +71,11 @@ def has_cue(name: str, text: str) -> re.Match[str] | None:
 
 @dataclass(frozen=True)
 class Tie:
-    """A need the offer shares words or a topic with, how a finding names it, and how many
-    words it shares (a shared topic counts as two)."""
+    """A need the offer shares words or a topic with: the profile field it is in ("interest",
+    "post", "role", "about", "industry"), how a finding names it, and how many words it shares
+    (a shared topic counts as two)."""
 
+    field: str
     label: str
     words: int
     topic: bool = False
@@ -186,12 +188,8 @@ def features(
         "need_match": max((_match(offer, text) for text in open_texts), default=0.0),
         "body_need_match": max((_match(context, text) for text in open_texts), default=0.0),
         "lexical_words": min(lexical_tie.words, 3) / 3 if lexical_tie else 0.0,
-        "interest_tie": 1.0
-        if lexical_tie and lexical_tie.label.startswith("their interest")
-        else 0.0,
-        "post_tie": 1.0
-        if lexical_tie and lexical_tie.label.startswith("their recent post")
-        else 0.0,
+        "interest_tie": 1.0 if lexical_tie and lexical_tie.field == "interest" else 0.0,
+        "post_tie": 1.0 if lexical_tie and lexical_tie.field == "post" else 0.0,
         "post_cover": post_cover,
         "post_precision": post_precision,
         "post_meaning": similarity(offer, profile.recent_activity),
