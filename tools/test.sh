@@ -4,31 +4,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Install a missing command from Debian's packages when we are root, else say what to run.
+# Usage: need_command COMMAND PACKAGE "what needs it"
+need_command() {
+  command -v "$1" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's Chromium for the browser tests..."
+    echo "Installing Debian's $2 for $3..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   else
-    echo "Chromium is missing: run 'sudo apt-get install chromium' (the browser tests need it)." >&2
+    echo "$1 is missing: run 'sudo apt-get install $2' ($3 need it)." >&2
     exit 2
   fi
-fi
+}
+
+need_command chromium chromium "the browser tests"
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # The hub tests' proxy, from the npm registry into a git-ignored folder of the repository.
 if [ ! -x .cache/npm/node_modules/.bin/configurable-http-proxy ]; then
-  if ! command -v npm >/dev/null 2>&1; then
-    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-      echo "Installing Debian's npm for the hub tests..."
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
-    else
-      echo "npm is missing: run 'sudo apt-get install npm' (the hub tests need it)." >&2
-      exit 2
-    fi
-  fi
+  need_command npm npm "the hub tests"
   npm install --prefix .cache/npm --no-audit --no-fund --silent configurable-http-proxy@^5
 fi
 export PATH="$PWD/.cache/npm/node_modules/.bin:$PATH"
