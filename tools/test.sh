@@ -4,22 +4,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Install a missing command from Debian's packages when we are root, else say what to run.
-# Usage: need_command COMMAND PACKAGE "what needs it"
-need_command() {
-  command -v "$1" >/dev/null 2>&1 && return 0
+# Install a Debian package when we are root, else say what to run. Usage: apt_install PACKAGE WHY
+apt_install() {
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's $2 for $3..."
+    echo "Installing Debian's $1 for $2..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   else
-    echo "$1 is missing: run 'sudo apt-get install $2' ($3 need it)." >&2
+    echo "$1 is missing: run 'sudo apt-get install $1' ($2 need it)." >&2
     exit 2
   fi
 }
 
+# Usage: need_command COMMAND PACKAGE WHY
+need_command() {
+  command -v "$1" >/dev/null 2>&1 || apt_install "$2" "$3"
+}
+
 need_command chromium chromium "the browser tests"
 
+# A virtual environment of the course's own (.venv, the one start.sh uses): a stock Debian or
+# Ubuntu python refuses pip install outside one (PEP 668). Every python3 below is the venv's.
+if [ ! -x .venv/bin/python3 ]; then
+  if ! python3 -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    apt_install python3-venv "the test environment"
+    python3 -m venv .venv
+  fi
+fi
+export PATH="$PWD/.venv/bin:$PATH"
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # The hub tests' proxy, from the npm registry into a git-ignored folder of the repository.
