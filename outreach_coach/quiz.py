@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 
 from . import marks
+from .course_record import mark_done
 from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
 from .models import ExampleMessage
 from .simulator import reply_all_deliveries
+from .storage import default_progress_dir
 
 
 @dataclass(frozen=True)
@@ -388,7 +391,9 @@ def feedback_html(question: Question, result: QuizResult) -> str:
 class Quiz(widgets.VBox):
     """A question with radio buttons or tick boxes, a Check button and feedback."""
 
-    def __init__(self, question_or_id: Question | str):
+    def __init__(self, question_or_id: Question | str, *, progress_dir: Path | None = None):
+        # A right answer is recorded there, for the course summary (the drafts' folder).
+        self.progress_dir = progress_dir
         self.last_error: BaseException | None = None
         self.question = (
             question(question_or_id) if isinstance(question_or_id, str) else question_or_id
@@ -451,6 +456,11 @@ class Quiz(widgets.VBox):
 
     def _check(self) -> QuizResult:
         result = grade_quiz(self.question, self.chosen)
-        self.feedback.value = feedback_html(self.question, result)
+        note = None
+        if result.correct:
+            root = self.progress_dir if self.progress_dir is not None else default_progress_dir()
+            note = mark_done(root, "quizzes", self.question.id)
+        extra = f"<p>{marks.WARN} {escape(note)}</p>" if note else ""
+        self.feedback.value = feedback_html(self.question, result) + extra
         self.result = result
         return result

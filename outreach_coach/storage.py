@@ -37,7 +37,7 @@ MAX_LEARNER_FILE_BYTES = 64_000
 SCENARIO_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 LEARNER_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # The progress folder's other files, so a scenario's file can never shadow them.
-RESERVED_IDS = ("learner",)
+RESERVED_IDS = ("learner", "course")
 RESERVED_PREFIX = "answers-"
 
 # Notes about damaged files that were set aside, waiting for the next save of that scenario.
@@ -105,7 +105,7 @@ def check_scenario_id(scenario_id: str) -> str:
     if scenario_id in RESERVED_IDS or scenario_id.startswith(RESERVED_PREFIX):
         raise ValueError(
             f"Scenario id {scenario_id!r} is reserved for the progress folder's own files; "
-            "choose an id other than 'learner' that does not start with 'answers-'."
+            "choose an id other than 'learner' or 'course' that does not start with 'answers-'."
         )
     return scenario_id
 
