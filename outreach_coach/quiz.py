@@ -359,6 +359,7 @@ def question(question_id: str) -> Question:
 
 # --- the widget ---------------------------------------------------------------------------------
 
+FEEDBACK_FONT = "14px"
 MARKS = {
     "hit": (marks.PASS, "Right"),
     "wrong": (marks.FAIL, "Not right"),
@@ -370,7 +371,10 @@ MARKS = {
 def feedback_html(question: Question, result: QuizResult) -> str:
     """The verdict and, once answered, why each option is right or wrong (escaped HTML)."""
     if not result.answered:
-        return f"<p class='oc-quiz-verdict'>{marks.INFO} {escape(result.summary)}</p>"
+        return (
+            f"<div role='status' style='font-size:{FEEDBACK_FONT}'><p class='oc-quiz-verdict'>"
+            f"{marks.INFO} {escape(result.summary)}</p></div>"
+        )
     icon = marks.PASS if result.correct else marks.FAIL
     parts = [f"<p class='oc-quiz-verdict'><b>{icon} {escape(result.summary)}</b></p>"]
     if question.multiple:
@@ -379,13 +383,15 @@ def feedback_html(question: Question, result: QuizResult) -> str:
             mark, word = MARKS[item.verdict]
             items.append(
                 f"<li><span aria-hidden='true'>{mark}</span> <b>{word}:</b> "
-                f"{escape(item.text)}<br><small>{escape(item.explanation)}</small></li>"
+                f"{escape(item.text)}<br><span class='oc-quiz-why'>"
+                f"{escape(item.explanation)}</span></li>"
             )
         parts.append("<ul style='list-style:none;padding-left:.5em'>" + "".join(items) + "</ul>")
     else:
         chosen = next(item for item in result.feedback if item.chosen)
-        parts.append(f"<p>{escape(chosen.explanation)}</p>")
-    return "".join(parts)
+        parts.append(f"<p class='oc-quiz-why'>{escape(chosen.explanation)}</p>")
+    # role=status: screen readers announce the verdict; 14 px, not the widgets' 13 px or less.
+    return f"<div role='status' style='font-size:{FEEDBACK_FONT}'>{''.join(parts)}</div>"
 
 
 class Quiz(widgets.VBox):

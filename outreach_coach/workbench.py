@@ -198,7 +198,8 @@ def category_html(category: str, result: CategoryResult | None, text: str = "") 
 def verdict_html(report: Report) -> str:
     """The overall verdict in words and an icon."""
     verdict = marks.READY if report.passed else marks.NOT_READY
-    return f"<b>{verdict}</b> &middot; score {report.score:.0f}/100"
+    # role=status: screen readers announce the verdict when it appears.
+    return f"<span role='status'><b>{verdict}</b> &middot; score {report.score:.0f}/100</span>"
 
 
 def hints_html(hints: tuple[str, ...], shown: int) -> str:
@@ -372,8 +373,12 @@ class Workbench:
             widgets.Textarea(
                 value=task.original,
                 placeholder="Write your message here…",
+                # A visible <label for> the box, on a line of its own above it.
+                description="<b style='display:block;text-align:left'>Your rewrite</b>",
+                description_allow_html=True,
+                style={"description_width": "100%"},
                 rows=12,
-                layout=widgets.Layout(width="100%"),
+                layout=widgets.Layout(width="100%", flex_flow="row wrap"),
             ),
             "oc-draft",
         )
@@ -447,7 +452,6 @@ class Workbench:
             self.header,
             *chooser,
             self.context,
-            widgets.HTML("<b>Your rewrite</b>"),
             self.saved_note,
             self.draft,
             buttons,

@@ -4,6 +4,7 @@ JupyterLab and in Voilà, then the finish page's "Save my course summary" and it
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -13,13 +14,12 @@ from tools.build_lessons import course_path
 
 from .pages import (
     FEEDBACK_TIMEOUT_MS,
-    NOTEBOOK_TIMEOUT_MS,
     RENDER_TIMEOUT_MS,
-    _NOTEBOOK_READY_JS,
     expect,
     open_lab_notebook,
     open_voila,
     run_all_cells,
+    wait_notebook_ready,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -52,13 +52,13 @@ def _summary_link(page):
 
 def test_lab_walks_from_lesson_00_to_the_summary_by_links(page, lab) -> None:
     open_lab_notebook(page, lab, PAGES[0])
-    for here, there in zip(PAGES, PAGES[1:], strict=False):
+    for here, there in itertools.pairwise(PAGES):
         page.evaluate(_TO_LAST_CELL_JS)
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         link = panel.locator(".jp-RenderedMarkdown a").filter(has_text=NEXT_LINK).last
         expect(link).to_be_visible()
         link.click()
-        page.wait_for_function(_NOTEBOOK_READY_JS, arg=there, timeout=NOTEBOOK_TIMEOUT_MS)
+        wait_notebook_ready(page, there)
         assert here != there
     run_all_cells(page, lab)
     summary = _summary_link(page)
