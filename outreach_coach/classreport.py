@@ -34,6 +34,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import data, marks
+from .course_record import RECORD_FILE
 from .export import MAX_BYTES, SCHEMA, SCHEMA_VERSION, AnswersError, validate_answers
 from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
@@ -203,7 +204,8 @@ def candidate_files(root: Path) -> list[Path]:
         path
         for folder in folders
         for path in sorted(folder.glob("*.json"))
-        if _visible(path) and path.name != LEARNER_FILE
+        # The learner's id and the course summary's marks: not answers to grade.
+        if _visible(path) and path.name not in (LEARNER_FILE, RECORD_FILE)
     ]
     files = sorted([*files, *linked])
     if not files:

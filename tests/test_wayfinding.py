@@ -229,3 +229,17 @@ def test_capstone_drafts_appear_by_recipient(tmp_path: Path) -> None:
     summary = course_summary(store)
     assert [i.title for i in summary.capstone] == ["Your message to Grace Liu"]
     assert not summary.capstone[0].done
+
+
+def test_the_class_report_reads_a_progress_folder_with_marks_and_rejects_nothing(
+    tmp_path: Path,
+) -> None:
+    from outreach_coach.classreport import load_submissions
+
+    scenario = data.scenarios()["s01-mass-note"]
+    folder = tmp_path / "class" / "lee-laptop"
+    DraftStore(folder).save(scenario.id, scenario.model_answer)
+    mark_done(folder, "lessons", "00_start_here")
+    accepted, rejected = load_submissions(tmp_path / "class")
+    assert [s.learner_id for s in accepted] == ["lee-laptop"]
+    assert rejected == []
