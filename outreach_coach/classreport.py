@@ -48,6 +48,7 @@ from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
+    COURSE_FILE,
     DISPUTES_DIR,
     FORMAT,
     FORMAT_VERSION,
@@ -55,7 +56,6 @@ from .storage import (
     LEARNER_FILE,
     MAX_DRAFT_CHARS,
     MAX_LEARNER_FILE_BYTES,
-    QUIZ_FILE,
     check_learner_id,
 )
 
@@ -250,7 +250,8 @@ def candidate_files(root: Path) -> list[Path]:
         path
         for folder in folders
         for path in sorted(folder.glob("*.json"))
-        if _visible(path) and path.name not in (LEARNER_FILE, QUIZ_FILE)
+        # The learner's id and the course record (quizzes, lessons read): not answers to grade.
+        if _visible(path) and path.name not in (LEARNER_FILE, COURSE_FILE)
     ]
     files = sorted([*files, *linked])
     if not files:

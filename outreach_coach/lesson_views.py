@@ -599,7 +599,7 @@ class OfferMatcher(widgets.VBox):
             icon = marks.PASS if result.correct else (marks.FAIL if result.answered else marks.INFO)
             note.value = f"<div style='margin:0 0 1em 1em'>{icon} {escape(result.message)}</div>"
         right = sum(r.correct for r in results)
-        self.score.value = f"<b>{right} of {len(results)} matched.</b>"
+        self.score.value = f"<div role='status'><b>{right} of {len(results)} matched.</b></div>"
         self.results = results
         return results
 
@@ -858,19 +858,30 @@ class PairComparer(widgets.VBox):
         self.select = widgets.Dropdown(
             options=[(pair.title, pair.id) for pair in pairs],
             description="Pair:",
-            layout=widgets.Layout(width="30em"),
+            layout=widgets.Layout(width="30em", max_width="100%"),
         )
         self.select.add_class("oc-pair-select")
         self.point = widgets.HTML()
         self.point.add_class("oc-pair-point")
-        self.before = widgets.HTML(layout=widgets.Layout(width="50%"))
+        # Side by side when there is room, one above the other in a narrow window (800 px with
+        # JupyterLab's side bar open), never cut off.
+        side = {"flex": "1 1 22em", "min_width": "0"}
+        self.before = widgets.HTML(layout=widgets.Layout(**side))
         self.before.add_class("oc-pair-before")
-        self.after = widgets.HTML(layout=widgets.Layout(width="50%"))
+        self.after = widgets.HTML(layout=widgets.Layout(**side))
         self.after.add_class("oc-pair-after")
         self.error_box = ErrorBox("oc-pair-error")
         self.select.observe(lambda _change: self.show(), names="value")
         super().__init__(
-            [self.select, self.point, self.error_box, widgets.HBox([self.before, self.after])]
+            [
+                self.select,
+                self.point,
+                self.error_box,
+                widgets.HBox(
+                    [self.before, self.after],
+                    layout=widgets.Layout(flex_flow="row wrap", grid_gap="0 1em"),
+                ),
+            ]
         )
         self.add_class("oc-pairs")
         self.show()

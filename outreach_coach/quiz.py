@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from . import marks
 from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
 from .models import ExampleMessage
+from .outline import LESSONS
 from .simulator import reply_all_deliveries
 from .storage import DraftStore
 
@@ -346,11 +347,9 @@ def spot_the_problems_question(message: str | ExampleMessage | None = None) -> Q
 # The quizzes the lessons show, in course order, with the name progress gives them
 # (tests/test_quiz.py checks this against the lesson notebooks).
 COURSE_QUIZZES = {
-    "storm-opt-out": "Lesson 1, question 1",
-    "storm-arithmetic": "Lesson 1, question 2",
-    "spot-the-problems": "Lesson 2, question 1",
-    "recovery-reply": "Lesson 6, question 1",
-    "recovery-report": "Lesson 6, question 2",
+    quiz: f"Lesson {int(lesson.number)}, question {n}"
+    for lesson in LESSONS
+    for n, quiz in enumerate(lesson.quizzes, start=1)
 }
 
 
@@ -368,6 +367,7 @@ def question(question_id: str) -> Question:
 
 # --- the widget ---------------------------------------------------------------------------------
 
+FEEDBACK_FONT = "14px"
 MARKS = {
     "hit": (marks.PASS, "Right"),
     "wrong": (marks.FAIL, "Not right"),
@@ -379,7 +379,10 @@ MARKS = {
 def feedback_html(question: Question, result: QuizResult) -> str:
     """The verdict and, once answered, why each option is right or wrong (escaped HTML)."""
     if not result.answered:
-        return f"<p class='oc-quiz-verdict'>{marks.INFO} {escape(result.summary)}</p>"
+        return (
+            f"<div role='status' style='font-size:{FEEDBACK_FONT}'><p class='oc-quiz-verdict'>"
+            f"{marks.INFO} {escape(result.summary)}</p></div>"
+        )
     icon = marks.PASS if result.correct else marks.FAIL
     parts = [f"<p class='oc-quiz-verdict'><b>{icon} {escape(result.summary)}</b></p>"]
     if question.multiple:
@@ -388,13 +391,15 @@ def feedback_html(question: Question, result: QuizResult) -> str:
             mark, word = MARKS[item.verdict]
             items.append(
                 f"<li><span aria-hidden='true'>{mark}</span> <b>{word}:</b> "
-                f"{escape(item.text)}<br><small>{escape(item.explanation)}</small></li>"
+                f"{escape(item.text)}<br><span class='oc-quiz-why'>"
+                f"{escape(item.explanation)}</span></li>"
             )
         parts.append("<ul style='list-style:none;padding-left:.5em'>" + "".join(items) + "</ul>")
     else:
         chosen = next(item for item in result.feedback if item.chosen)
-        parts.append(f"<p>{escape(chosen.explanation)}</p>")
-    return "".join(parts)
+        parts.append(f"<p class='oc-quiz-why'>{escape(chosen.explanation)}</p>")
+    # role=status: screen readers announce the verdict; 14 px, not the widgets' 13 px or less.
+    return f"<div role='status' style='font-size:{FEEDBACK_FONT}'>{''.join(parts)}</div>"
 
 
 class Quiz(widgets.VBox):

@@ -19,6 +19,7 @@ a personal note and answered the sender alone: `list_size + r`.
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 from collections.abc import Iterable
@@ -224,10 +225,60 @@ def plot_storm(frame: pd.DataFrame, *, width: float = 8.0, height: float = 5.5) 
 
 
 def figure_png(figure: Figure, dpi: int = 90) -> bytes:
-    """A matplotlib figure as PNG bytes (for an Image widget)."""
+    """A matplotlib figure as PNG bytes."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def plot_alt(figures: StormFigures) -> str:
+    """The plot in one sentence, for readers who cannot see it (the image's text alternative)."""
+    f = figures
+    return (
+        f"Plot of a reply-all storm: {f.list_size:,} people on the list, {f.reply_share:.0%} "
+        f"reply all. The top panel shows reply-alls sent each minute ({f.replies:,} in "
+        f"{f.minutes} minutes); the bottom one shows messages landed in inboxes climbing to "
+        f"{f.total_deliveries:,}, against {f.one_to_one_deliveries:,} for personal notes."
+    )
+
+
+def plot_html(png: bytes, alt: str) -> str:
+    """The plot as an <img> with its text alternative (ipywidgets' Image widget cannot take one)."""
+    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return (
+        f"<img class='oc-sim-plot-image' src='{source}' alt='{escape(alt)}' "
+        "style='max-width:100%;height:auto'>"
+    )
+
+
+def number_box(slider: widgets.ValueWidget, label: str, scale: int = 1) -> widgets.BoundedIntText:
+    """A labelled number box kept equal to a slider (times scale).
+
+    ipywidgets gives a slider's handle no accessible name and Python cannot add one, so the
+    label belongs to this box, a plain number input that screen readers can name and use.
+    """
+    box = widgets.BoundedIntText(
+        value=round(slider.value * scale),
+        min=round(slider.min * scale),
+        max=round(slider.max * scale),
+        step=max(1, round(slider.step * scale)),
+        description=label,
+        style={"description_width": "14em"},
+        layout=widgets.Layout(width="20em", max_width="100%"),
+    )
+    box.add_class("oc-sim-number")
+
+    def to_box(change: dict) -> None:
+        if round(change["new"] * scale) != box.value:
+            box.value = round(change["new"] * scale)
+
+    def to_slider(change: dict) -> None:
+        if round(slider.value * scale) != change["new"]:
+            slider.value = change["new"] / scale if scale != 1 else change["new"]
+
+    slider.observe(to_box, names="value")
+    box.observe(to_slider, names="value")
+    return box
 
 
 def figures_html(figures: StormFigures) -> str:
@@ -254,41 +305,37 @@ class StormSimulator(widgets.VBox):
         self.last_error: BaseException | None = None
         self.frame: pd.DataFrame | None = None
         self.figures: StormFigures | None = None
-        style = {"description_width": "16em"}
-        layout = widgets.Layout(width="36em")
+        layout = widgets.Layout(width="20em", max_width="100%")
         self.list_size = widgets.IntSlider(
             value=list_size,
             min=2,
             max=max(max_list_size, list_size),
             step=1,
-            description="People on the list",
-            style=style,
             layout=layout,
             continuous_update=False,
+            readout=False,  # the labelled number box in front of it shows (and takes) the value
         )
         self.reply_share = widgets.FloatSlider(
             value=reply_share,
             min=0.0,
             max=1.0,
             step=0.01,
-            description="Share who hit Reply All",
-            readout_format=".0%",
-            style=style,
             layout=layout,
             continuous_update=False,
+            readout=False,  # the labelled number box in front of it shows (and takes) the value
         )
         self.minutes = widgets.IntSlider(
             value=minutes,
             min=5,
             max=180,
             step=5,
-            description="Minutes after sending",
-            style=style,
             layout=layout,
             continuous_update=False,
+            readout=False,  # the labelled number box in front of it shows (and takes) the value
         )
         self.numbers = widgets.HTML()
-        self.plot = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.png = b""
+        self.plot = widgets.HTML()
         self.error_box = ErrorBox("oc-sim-error")
         for widget, css in (
             (self.list_size, "oc-sim-list-size"),
@@ -298,12 +345,24 @@ class StormSimulator(widgets.VBox):
             (self.plot, "oc-sim-plot"),
         ):
             widget.add_class(css)
+        self.number_boxes = [
+            number_box(self.list_size, "People on the list"),
+            number_box(self.reply_share, "Share who hit Reply All (%)", scale=100),
+            number_box(self.minutes, "Minutes after sending"),
+        ]
+        rows = [
+            widgets.HBox([box, slider], layout=widgets.Layout(flex_flow="row wrap"))
+            for slider, box in zip(
+                (self.list_size, self.reply_share, self.minutes), self.number_boxes, strict=True
+            )
+        ]
         super().__init__(
             [
-                widgets.HTML("<b>Try it:</b> move a slider; the plot and numbers follow."),
-                self.list_size,
-                self.reply_share,
-                self.minutes,
+                widgets.HTML(
+                    "<b>Try it:</b> type a number in a box or move the slider beside it; the "
+                    "plot and numbers follow."
+                ),
+                *rows,
                 self.error_box,
                 self.numbers,
                 self.plot,
@@ -327,7 +386,8 @@ class StormSimulator(widgets.VBox):
         )
         figures = storm_figures(frame)
         figure = plot_storm(frame)
-        self.plot.value = figure_png(figure)
+        self.png = figure_png(figure)
+        self.plot.value = plot_html(self.png, plot_alt(figures))
         self.numbers.value = figures_html(figures)
         self.frame, self.figures = frame, figures
         return figures

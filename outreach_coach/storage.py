@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +26,10 @@ HISTORY_LIMIT = 20
 LOCK_TIMEOUT = 10.0
 FORMAT = "outreach-coach/draft"
 FORMAT_VERSION = 1
-QUIZ_FORMAT = "outreach-coach/quizzes"
+COURSE_FORMAT = "outreach-coach/course"
 LEARNER_FILE = "learner.json"
-QUIZ_FILE = "quizzes.json"
+# Quiz answers and lessons read, for progress and the course summary.
+COURSE_FILE = "course.json"
 DISPUTES_DIR = "disputes"
 # The grader reads this much of a message; a longer draft is saved (and exported) cut to it, so
 # one huge paste cannot make the learner's export too large for the class report.
@@ -41,7 +42,7 @@ MAX_LEARNER_FILE_BYTES = 64_000
 SCENARIO_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 LEARNER_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # The progress folder's other files, so a scenario's file can never shadow them.
-RESERVED_IDS = ("learner", "quizzes")
+RESERVED_IDS = ("learner", "course")
 RESERVED_PREFIX = "answers-"
 
 # Notes about damaged files that were set aside, waiting for the next save of that scenario.
@@ -133,7 +134,7 @@ def check_scenario_id(scenario_id: str) -> str:
     if scenario_id in RESERVED_IDS or scenario_id.startswith(RESERVED_PREFIX):
         raise ValueError(
             f"Scenario id {scenario_id!r} is reserved for the progress folder's own files; "
-            "choose an id other than 'learner' that does not start with 'answers-'."
+            "choose an id other than 'learner' or 'course' that does not start with 'answers-'."
         )
     return scenario_id
 
@@ -640,13 +641,10 @@ class DraftStore:
         return cleaned
 
     def record_quiz(self, question_id: str, correct: bool) -> QuizRecord:
-        """Note one quiz answer in quizzes.json; a right answer is kept whatever comes after."""
-        path = self.root / QUIZ_FILE
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self._lock(path):
-            records = self.quiz_results()
+        """Note one quiz answer in course.json; a right answer is kept whatever comes after."""
+        with self._course_update() as (quizzes, _lessons):
             now = utc_now()
-            old = records.get(question_id)
+            old = quizzes.get(question_id)
             record = QuizRecord(
                 correct=correct or (old is not None and old.correct),
                 correct_at=(
@@ -654,37 +652,79 @@ class DraftStore:
                 ),
                 tries=(old.tries if old else 0) + 1,
             )
-            records[question_id] = record
-            payload = {
-                "format": QUIZ_FORMAT,
-                "format_version": FORMAT_VERSION,
-                "quizzes": {
-                    key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
-                    for key, r in sorted(records.items())
-                },
-            }
-            atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
+            quizzes[question_id] = record
         return record
+
+    def mark_lesson_read(self, lesson_key: str) -> str:
+        """Note in course.json that a lesson was read; returns the first date it was."""
+        with self._course_update() as (_quizzes, lessons):
+            lessons.setdefault(lesson_key, utc_now())
+            return lessons[lesson_key]
 
     def quiz_results(self) -> dict[str, QuizRecord]:
         """The quiz answers noted so far, by question id; a damaged file counts as none yet."""
-        path = self.root / QUIZ_FILE
+        return self._course_record()[0]
+
+    def lessons_read(self) -> dict[str, str]:
+        """The lessons marked as read so far, with the first date each was (UTC, ISO 8601)."""
+        return self._course_record()[1]
+
+    def _course_record(self) -> tuple[dict[str, QuizRecord], dict[str, str]]:
         try:
-            document = read_json(path, MAX_LEARNER_FILE_BYTES)
+            document = read_json(self.root / COURSE_FILE, MAX_LEARNER_FILE_BYTES)
         except (UnreadableFile, OSError):
-            return {}
-        found: dict[str, QuizRecord] = {}
-        quizzes = document.get("quizzes") if isinstance(document, dict) else None
-        for key, item in (quizzes if isinstance(quizzes, dict) else {}).items():
+            return {}, {}
+        if not isinstance(document, dict):
+            return {}, {}
+        quizzes: dict[str, QuizRecord] = {}
+        found = document.get("quizzes")
+        for key, item in (found if isinstance(found, dict) else {}).items():
             if isinstance(item, dict) and isinstance(item.get("correct"), bool):
                 correct_at = item.get("correct_at")
                 tries = item.get("tries")
-                found[key] = QuizRecord(
+                quizzes[key] = QuizRecord(
                     correct=item["correct"],
                     correct_at=correct_at if isinstance(correct_at, str) else None,
                     tries=tries if _is_count(tries) else 1,
                 )
-        return found
+        found = document.get("lessons")
+        lessons = {
+            key: when
+            for key, when in (found if isinstance(found, dict) else {}).items()
+            if isinstance(key, str) and isinstance(when, str)
+        }
+        return quizzes, lessons
+
+    @staticmethod
+    def _is_course_record(path: Path) -> bool:
+        try:
+            document = read_json(path, MAX_LEARNER_FILE_BYTES)
+        except (UnreadableFile, OSError):
+            return False
+        return isinstance(document, dict) and document.get("format") == COURSE_FORMAT
+
+    @contextlib.contextmanager
+    def _course_update(self) -> Iterator[tuple[dict[str, QuizRecord], dict[str, str]]]:
+        """Read course.json under its lock, let the caller change it, write it back atomically."""
+        path = self.root / COURSE_FILE
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock(path):
+            quizzes, lessons = self._course_record()
+            if path.exists() and not self._is_course_record(path):
+                # Damaged, or not ours: keep it as <name>.corrupt-<time> rather than overwrite.
+                with contextlib.suppress(OSError):
+                    set_aside(path)
+            yield quizzes, lessons
+            payload = {
+                "format": COURSE_FORMAT,
+                "format_version": FORMAT_VERSION,
+                "quizzes": {
+                    key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
+                    for key, r in sorted(quizzes.items())
+                },
+                "lessons": dict(sorted(lessons.items())),
+            }
+            atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
 
     def export(
         self, learner_id: str | None = None, path: str | os.PathLike[str] | None = None

@@ -211,14 +211,13 @@ def graded_report(report: Report, task: Task) -> Report:
     return report.as_reply() if task.is_reply else report
 
 
-def download_link_html(filename: str, content: bytes) -> str:
+def download_link_html(filename: str, content: bytes, mime: str = "application/json") -> str:
     """A link that downloads `content` as `filename` (a data: URL: it needs no server path,
     so it works in JupyterLab and in Voilà alike)."""
     encoded = base64.b64encode(content).decode("ascii")
     return (
         f"<a class='oc-download' download='{escape(filename, quote=True)}' "
-        f"href='data:application/json;base64,{encoded}'>{marks.PASS} Download "
-        f"{escape(filename)}</a>"
+        f"href='data:{mime};base64,{encoded}'>{marks.PASS} Download {escape(filename)}</a>"
     )
 
 
@@ -349,7 +348,10 @@ def verdict_html(report: Report) -> str:
     """The overall verdict in words and an icon (and, for a reply, what was graded)."""
     verdict = marks.READY if report.passed else marks.NOT_READY
     reply = " &middot; graded as a reply: mechanics and etiquette" if report.is_reply else ""
-    return f"<b>{verdict}</b> &middot; score {report.score:.0f}/100{reply}"
+    # role=status: screen readers announce the verdict when it appears.
+    return (
+        f"<span role='status'><b>{verdict}</b> &middot; score {report.score:.0f}/100{reply}</span>"
+    )
 
 
 def hints_html(hints: tuple[str, ...], shown: int) -> str:
@@ -641,9 +643,13 @@ class Workbench:
             widgets.Textarea(
                 value=task.original,
                 placeholder="Write your message here…",
+                # A visible <label for> the box, on a line of its own above it.
+                description="<b style='display:block;text-align:left'>Your rewrite</b>",
+                description_allow_html=True,
+                style={"description_width": "100%"},
                 rows=12,
                 continuous_update=True,
-                layout=widgets.Layout(width="100%"),
+                layout=widgets.Layout(width="100%", flex_flow="row wrap"),
             ),
             "oc-draft",
         )
@@ -787,7 +793,6 @@ class Workbench:
             *chooser,
             self.context,
             self.mode_note,
-            widgets.HTML("<b>Your rewrite</b>"),
             self.saved_note,
             self.draft,
             buttons,

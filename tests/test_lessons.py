@@ -30,6 +30,7 @@ EXPECTED = [
     "04_offer_relevance.ipynb",
     "05_professional_writing.ipynb",
     "06_when_it_goes_wrong.ipynb",
+    "07_finish.ipynb",
 ]
 NAME = re.compile(r"^\d\d_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 WORKBENCH_IDS = {
@@ -70,10 +71,11 @@ def test_opens_with_time_and_objectives(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_ends_with_key_points(name: str) -> None:
-    last = notebook(name).cells[-1]
-    assert last.cell_type == "markdown" and last.source.startswith("## Key points")
-    assert last.source.count("\n- ") >= 2
+def test_ends_with_key_points_then_the_next_step(name: str) -> None:
+    points, last = notebook(name).cells[-2:]
+    assert points.cell_type == "markdown" and points.source.startswith("## Key points")
+    assert points.source.count("\n- ") >= 2
+    assert last.cell_type == "markdown" and last.source.startswith("## Next step")
 
 
 @pytest.mark.parametrize("name", EXPECTED)

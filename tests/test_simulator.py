@@ -125,14 +125,14 @@ def test_widget_has_stable_classes_and_draws_on_start() -> None:
         (sim.plot, "oc-sim-plot"),
     ]:
         assert css in widget._dom_classes
-    assert bytes(sim.plot.value).startswith(b"\x89PNG")
+    assert sim.png.startswith(b"\x89PNG") and "<img" in sim.plot.value
     assert "4,650" in sim.numbers.value
     assert sim.last_error is None
 
 
 def test_moving_sliders_updates_the_figures() -> None:
     sim = StormSimulator(list_size=150, reply_share=0.2, minutes=60)
-    before_png = bytes(sim.plot.value)
+    before_png = sim.png
     sim.list_size.value = 300
     assert "18,300" in sim.numbers.value  # 300 × (1 + 60)
     assert sim.figures is not None and sim.figures.total_deliveries == 18_300
@@ -140,7 +140,7 @@ def test_moving_sliders_updates_the_figures() -> None:
     assert "<b>300</b> messages landed" in sim.numbers.value
     sim.minutes.value = 5
     assert sim.figures.minutes == 5
-    assert bytes(sim.plot.value) != before_png
+    assert sim.png != before_png
 
 
 def test_a_failing_update_is_shown_and_kept(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -592,9 +592,9 @@ def test_a_profile_is_saved_with_the_draft_and_kept(tmp_path) -> None:
     assert store.load("capstone-custom-ines").profile == profile
 
 
-def test_quizzes_json_is_not_a_scenario(tmp_path) -> None:
+def test_course_json_is_not_a_scenario(tmp_path) -> None:
     store = DraftStore(tmp_path)
     store.record_quiz("storm-opt-out", True)
     assert store.drafts() == {}
-    (tmp_path / "quizzes.json").write_text("{broken", encoding="utf-8")
+    (tmp_path / "course.json").write_text("{broken", encoding="utf-8")
     assert store.quiz_results() == {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -22,6 +23,11 @@ from textwrap import dedent
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the course's own package, even when another copy is installed
+
+from outreach_coach.outline import FINISH  # noqa: E402
+from outreach_coach.outline import LESSONS as COURSE_LESSONS  # noqa: E402
+
 LESSONS = ROOT / "lessons"
 EXERCISES = ROOT / "exercises"
 METADATA = {
@@ -65,7 +71,8 @@ WIDGET_NOTE_TEXT = (
 )
 # A line of a code cell that makes one of the course's interactive widgets.
 WIDGET_CALL = re.compile(
-    r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer)\b", re.M
+    r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer|SummaryPanel)\b",
+    re.M,
 )
 
 
@@ -95,45 +102,7 @@ RUN_ALL = notebook_only(RUN_ALL_TEXT)
 
 # --- 00 start here -----------------------------------------------------------------------------
 
-LESSON_TABLE = [
-    ("00_start_here.ipynb", "Start here", "how the course works (this page)", 5),
-    (
-        "01_reply_all_storm.ipynb",
-        "The reply-all storm",
-        "the true story, and a simulator of what one message to a list does to every inbox",
-        20,
-    ),
-    (
-        "02_anatomy_of_spam.ipynb",
-        "Anatomy of spam",
-        "spot the problems in real-looking messages, then compare with the grader",
-        15,
-    ),
-    (
-        "03_personalization.ipynb",
-        "Personalisation",
-        "write to one person: their name and one real detail from their profile",
-        15,
-    ),
-    (
-        "04_offer_relevance.ipynb",
-        "Offer relevance",
-        "match what you offer to what this person needs",
-        15,
-    ),
-    (
-        "05_professional_writing.ipynb",
-        "Professional writing",
-        "capitals, punctuation, length, text-speak and a signature that matches your profile",
-        15,
-    ),
-    (
-        "06_when_it_goes_wrong.ipynb",
-        "When it goes wrong",
-        "answer 'unsubscribe' or 'this is spam' gracefully, and leave a thread quietly",
-        10,
-    ),
-]
+SOLUTIONS = ROOT / "solutions"
 
 
 def notebook_title(path: Path) -> str:
@@ -150,18 +119,84 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
+def exercise_pages() -> list[tuple[str, str]]:
+    """(path from the course root, title) of every exercise, from solutions/ (their source)."""
+    return [
+        (f"exercises/{path.name}", notebook_title(path))
+        for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+    ]
+
+
+def lesson_label(lesson) -> str:
+    """'2. Anatomy of spam', as the lessons' own titles number them."""
+    return f"{int(lesson.number)}. {lesson.title}"
+
+
+def course_path() -> list[tuple[str, str]]:
+    """Every page in the order a learner takes them: lessons, exercises, the finish page."""
+    lessons = [(f"lessons/{lesson.file}", lesson_label(lesson)) for lesson in COURSE_LESSONS]
+    return [*lessons, *exercise_pages(), (f"lessons/{FINISH.file}", FINISH.title)]
+
+
+def _link(source: str, target: str) -> str:
+    """target (from the course root) as a link relative to the page at source."""
+    return posixpath.relpath(target, posixpath.dirname(source))
+
+
+def next_step_text(page: str) -> str:
+    """Markdown for the end of a page: the next page (and the one before) as plain links."""
+    pages = course_path()
+    index = [path for path, _ in pages].index(page)
+    back = [f"[Course map]({_link(page, LANDING)})"]
+    if index > 0:
+        path, title = pages[index - 1]
+        back.insert(0, f"[← Previous: {title}]({_link(page, path)})")
+    if index + 1 < len(pages):
+        path, title = pages[index + 1]
+        kind = page.split("/")[0], path.split("/")[0]
+        if path.endswith(FINISH.file):
+            label = f"Finish: {FINISH.title.removeprefix('Finish: ')}"
+        elif kind == ("lessons", "exercises"):
+            label = f"Now try {title[0].lower()}{title[1:]}"
+        elif kind == ("exercises", "exercises"):
+            label = f"Next, {title[0].lower()}{title[1:]}"
+        else:
+            label = f"Next lesson: {title}"
+        ahead = f"**[{label} →]({_link(page, path)})**"
+    else:
+        ahead = (
+            f"**[Back to the course map →]({_link(page, LANDING)})**: you have reached the end "
+            "of the course."
+        )
+        back.pop()  # the course map is already the way ahead
+    return f"## Next step\n\n{ahead}\n\n" + " · ".join(back)
+
+
+def next_step(page: str) -> nbformat.NotebookNode:
+    """The closing cell of a page: where to go next, as links for JupyterLab and Voilà."""
+    return md(next_step_text(page))
+
+
+def lesson_done(lesson) -> list[nbformat.NotebookNode]:
+    """The cells that mark a lesson as read for the course summary, and say so."""
+    return [
+        code("from outreach_coach.summary import finish_lesson"),
+        code(f'finish_lesson("{lesson.key}")'),
+    ]
+
+
 def course_map(lessons: str, exercises: str) -> str:
     """The course map in Markdown, linking lessons and exercises from where the page is."""
     rows = "\n".join(
-        f"| {name[:2]} | [{title}]({lessons}{name}) | {what} | {minutes} min |"
-        for name, title, what, minutes in LESSON_TABLE
+        f"| {lesson.number} | [{lesson.title}]({lessons}{lesson.file}) | {lesson.what} | "
+        f"{lesson.minutes} min |"
+        for lesson in COURSE_LESSONS
     )
-    total = sum(minutes for *_, minutes in LESSON_TABLE)
-    paths = sorted(EXERCISES.glob("[0-9][0-9]_*.ipynb"))
+    total = sum(lesson.minutes for lesson in (*COURSE_LESSONS, FINISH))
     exercise_list = (
         "\n".join(
-            f"- [{notebook_title(path)}]({exercises}{path.name}) (`exercises/{path.name}`)"
-            for path in paths
+            f"- [{title}]({exercises}{path.removeprefix('exercises/')}) (`{path}`)"
+            for path, title in exercise_pages()
         )
         or "- The exercise notebooks will appear in the `exercises/` folder."
     )
@@ -170,11 +205,13 @@ def course_map(lessons: str, exercises: str) -> str:
         "Work through the lessons in order; each builds on the one before.\n\n"
         "| # | Lesson | What you will do | Time |\n|---|---|---|---|\n"
         f"{rows}\n\n"
-        f"About {total} minutes in all.\n\n"
         "### Exercises\n\n"
         "Practise on your own once you have done the lessons (or whenever a lesson sends "
         "you there). Each exercise is one message to rewrite, checked by the same grader."
-        f"\n\n{exercise_list}"
+        f"\n\n{exercise_list}\n\n"
+        "### Finish\n\n"
+        f"- [{FINISH.title}]({lessons}{FINISH.file}): {FINISH.what}.\n\n"
+        f"About {total} minutes in all, without the exercises."
     )
 
 
@@ -911,6 +948,46 @@ def when_it_goes_wrong() -> list[nbformat.NotebookNode]:
     ]
 
 
+def finish() -> list[nbformat.NotebookNode]:
+    """07: the finish page, the course summary and a page to keep."""
+    return [
+        header(
+            f"{int(FINISH.number)}. {FINISH.title}",
+            FINISH.minutes,
+            [
+                "See which lessons, quizzes and rewrites you have done.",
+                "Keep your best passing drafts as a page you can save or print.",
+                "Pick one habit from the course to use in your next message.",
+            ],
+        ),
+        RUN_ALL,
+        md(
+            """
+            ## Well done
+
+            You have followed the story from one careless message to a list, through the storm
+            of replies, to messages written for one person at a time. Below is everything you
+            have done in the course, with the best passing draft of each rewrite.
+
+            Click **Save my course summary** to get it as a web page of its own: open the
+            downloaded file in your browser to read it again, save it, or print it. A copy is
+            also kept in your `progress/` folder. Anything not done yet is marked, and the
+            course map links straight to it.
+            """
+        ),
+        code("from outreach_coach.summary import SummaryPanel"),
+        code("SummaryPanel()"),
+        key_points(
+            [
+                "One person per message: their name and one detail only they could be sent.",
+                "One offer that fits a need they have, said plainly, with an easy question.",
+                "Careful writing and a signature that matches your profile.",
+                "When it goes wrong: answer privately, apologise, stop.",
+            ]
+        ),
+    ]
+
+
 def landing() -> list[nbformat.NotebookNode]:
     """course.ipynb: the Voilà landing page, the course map with links (no solutions)."""
     return [
@@ -942,6 +1019,7 @@ LESSONS_BUILT = {
     "04_offer_relevance.ipynb": offer_relevance,
     "05_professional_writing.ipynb": professional_writing,
     "06_when_it_goes_wrong.ipynb": when_it_goes_wrong,
+    FINISH.file: finish,
     LANDING: landing,
 }
 
@@ -956,7 +1034,13 @@ def target(name: str) -> Path:
 
 def build(name: str) -> nbformat.NotebookNode:
     """The notebook for one lesson, without outputs."""
-    cells = with_widget_notes(copy.deepcopy(LESSONS_BUILT[name]()))
+    cells = copy.deepcopy(LESSONS_BUILT[name]())
+    if name != LANDING:
+        lesson = next((item for item in COURSE_LESSONS if item.file == name), None)
+        if lesson is not None:  # the finish page is not a lesson to mark as read
+            cells[-1:-1] = lesson_done(lesson)  # above the key points, the last cell
+        cells.append(next_step(f"lessons/{name}"))
+    cells = with_widget_notes(cells)
     stem = re.sub(r"[^a-z0-9]+", "-", name.removesuffix(".ipynb"))
     for index, cell in enumerate(cells):
         cell["id"] = f"{stem}-{index:02d}"[:64]

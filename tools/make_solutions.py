@@ -23,7 +23,12 @@ sys.path.insert(0, str(ROOT))
 
 from outreach_coach import data  # noqa: E402
 from tools.build_exercises import notebook_bytes  # noqa: E402
-from tools.build_lessons import NOTEBOOK_ONLY, RUN_ALL_TEXT, WIDGET_NOTE_TEXT  # noqa: E402
+from tools.build_lessons import (  # noqa: E402
+    NOTEBOOK_ONLY,
+    RUN_ALL_TEXT,
+    WIDGET_NOTE_TEXT,
+    next_step_text,
+)
 
 SOLUTIONS = ROOT / "solutions"
 SOLUTION_TAG = "solution"
@@ -299,6 +304,9 @@ def planned() -> dict[Path, nbformat.NotebookNode]:
         )
     number = len(ids) + 1
     notebooks[SOLUTIONS / f"{number:02d}_{CAPSTONE_STEM}.ipynb"] = capstone_notebook(number)
+    for path, notebook in notebooks.items():
+        page = f"exercises/{path.name}"  # the learner's copy, where the links must work
+        notebook.cells.append(_markdown(next_step_text(page), "next-step"))
     return notebooks
 
 

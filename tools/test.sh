@@ -35,10 +35,15 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# The hub tests' proxy, from the npm registry into a git-ignored folder of the repository.
-if [ ! -x .cache/npm/node_modules/.bin/configurable-http-proxy ]; then
-  need_command npm npm "the hub tests"
-  npm install --prefix .cache/npm --no-audit --no-fund --silent configurable-http-proxy@^5
+# From the npm registry into a git-ignored folder of the repository, once: the hub tests' proxy
+# and axe-core for the accessibility tests. At these versions nothing is fetched again, so later
+# runs work offline.
+AXE_VERSION=4.14.1
+if [ ! -x .cache/npm/node_modules/.bin/configurable-http-proxy ] ||
+  [ "$(node -p "require('./.cache/npm/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
+  need_command npm npm "the hub and accessibility tests"
+  npm install --prefix .cache/npm --cache .cache/npm-cache --no-audit --no-fund --silent \
+    configurable-http-proxy@^5 "axe-core@$AXE_VERSION"
 fi
 export PATH="$PWD/.cache/npm/node_modules/.bin:$PATH"
 
@@ -46,8 +51,10 @@ ruff check .
 python3 tools/build_exercises.py --check
 
 # Unit, widget and notebook tests on both cores (loadscope keeps a notebook's cells together),
-# then the browser tests and the JupyterHub test on their own so servers and Chromium do not
-# fight the kernels for CPU.
-python3 -m pytest -m "not e2e and not hub" -n 2 --dist loadscope "$@"
-python3 -m pytest -m e2e tests/e2e "$@"
+# then the browser tests, the accessibility tests (axe-core on every lesson and a workbench,
+# keyboard only, 800 px layout) and the JupyterHub test on their own, so servers and Chromium do
+# not fight the kernels for CPU.
+python3 -m pytest -m "not e2e and not hub and not a11y and not lite" -n 2 --dist loadscope "$@"
+python3 -m pytest -m "e2e and not a11y" tests/e2e "$@"
+python3 -m pytest -m a11y tests/e2e "$@"
 python3 -m pytest -m hub tests/hub "$@"

@@ -63,6 +63,11 @@ def open_lab_notebook(page: Page, lab: Server, path: str) -> None:
     page.wait_for_function(
         "() => !!(window.jupyterapp && window.jupyterapp.shell)", timeout=NOTEBOOK_TIMEOUT_MS
     )
+    wait_notebook_ready(page, path)
+
+
+def wait_notebook_ready(page: Page, path: str) -> None:
+    """Wait until the notebook at path is the current widget, its kernel connected and idle."""
     page.wait_for_function(_NOTEBOOK_READY_JS, arg=path, timeout=NOTEBOOK_TIMEOUT_MS)
 
 

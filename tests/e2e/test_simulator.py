@@ -1,5 +1,5 @@
-"""Lesson 01's reply-all simulator: move the list-size slider three ways (typing in its readout,
-the keyboard, dragging the handle) and the figures and the plot follow."""
+"""Lesson 01's reply-all simulator: move the list-size slider three ways (typing in the number
+box beside it, the keyboard, dragging the handle) and the figures and the plot follow."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 
 LIST_SIZE = ".oc-sim-list-size"
 FIGURES = ".oc-sim-figures"
-PLOT = ".oc-sim-plot"
+PLOT = ".oc-sim-plot img"
 READOUT_VALUE = 300
 
 
@@ -39,9 +39,18 @@ def _plot_src(page) -> str:
 
 def _expect_update(page, before_value: float, before_src: str) -> None:
     """The slider moved, the kernel's figures match its new value, and the plot was redrawn."""
+    # A value typed in the number box reaches the slider through the kernel: wait for it.
+    page.wait_for_function(
+        """([css, old]) => {
+          const handle = document.querySelector(css + ' .noUi-handle');
+          return handle && Number(handle.getAttribute('aria-valuenow')) !== old;
+        }""",
+        arg=[LIST_SIZE, before_value],
+        timeout=FEEDBACK_TIMEOUT_MS,
+    )
     value = _slider_value(page, LIST_SIZE)
     assert value != before_value, f"the list-size slider did not move from {before_value}"
-    expect(page.locator(f"{LIST_SIZE} .widget-readout")).to_have_text(str(int(value)))
+    expect(page.get_by_label("People on the list").first).to_have_value(str(int(value)))
     total = _expected_total(page)
     expect(page.locator(FIGURES).first).to_contain_text(
         f"{total:,} messages landed in inboxes", timeout=FEEDBACK_TIMEOUT_MS
@@ -69,10 +78,10 @@ def test_list_size_slider_drives_figures_and_plot(page, recorder, request, app):
     expect(page.locator(FIGURES).first).to_contain_text(f"{_expected_total(page):,} messages")
     page.locator(PLOT).first.wait_for(state="visible")
 
-    # 1. Type a number into the slider's readout.
+    # 1. Type a number into the box beside the slider (its name is the slider's label).
     before, src = _slider_value(page, LIST_SIZE), _plot_src(page)
-    readout = sim.locator(".widget-readout")
-    readout.click()
+    box = page.get_by_label("People on the list").first
+    box.click()
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type(str(READOUT_VALUE))
     page.keyboard.press("Enter")
