@@ -46,6 +46,7 @@ from .export import (
 )
 from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
+from .outline import course_quizzes
 from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
     COURSE_FILE,
@@ -148,6 +149,14 @@ def targets() -> dict[str, Target]:
     return found
 
 
+class QuizAnswer(NamedTuple):
+    """One quiz as a learner's record has it: right at least once, and after how many tries."""
+
+    quiz: str
+    correct: bool
+    tries: int
+
+
 @dataclass(frozen=True)
 class Submission:
     """Everything one learner handed in, from one answers file or one progress folder."""
@@ -156,6 +165,8 @@ class Submission:
     source: str  # path relative to the submissions folder, for messages
     exported_at: datetime | None
     answers: tuple[Answer, ...]
+    quizzes: tuple[QuizAnswer, ...] = ()  # the course's quizzes this learner answered
+
 
 
 @dataclass(frozen=True)
@@ -334,8 +345,27 @@ def _read_export(document: Any, file_name: str, name: str) -> Submission | Rejec
             document["learner_id"],
         )
     return Submission(
-        document["learner_id"], name, _parse_time(document.get("exported_at")), answers
+        document["learner_id"],
+        name,
+        _parse_time(document.get("exported_at")),
+        answers,
+        quiz_answers(document.get("quizzes")),
     )
+
+
+def quiz_answers(record: Any) -> tuple[QuizAnswer, ...]:
+    """The course's quizzes in an export's (or course.json's) "quizzes" object, in course
+    order; unknown ids and malformed entries are ignored (the field is optional)."""
+    if not isinstance(record, dict):
+        return ()
+    found = []
+    for quiz in course_quizzes():
+        item = record.get(quiz)
+        if isinstance(item, dict) and isinstance(item.get("correct"), bool):
+            tries = item.get("tries")
+            usable = isinstance(tries, int) and not isinstance(tries, bool) and 0 < tries < 10**6
+            found.append(QuizAnswer(quiz, item["correct"], tries if usable else 1))
+    return tuple(found)
 
 
 def _classify(document: Any) -> tuple[str, str | None]:
@@ -462,8 +492,18 @@ def _progress_folders(
         ):
             continue
         ordered = tuple(sorted(answers, key=lambda a: a.scenario_id))
-        result.append(Submission(learner_id, source, latest, ordered))
+        quizzes = quiz_answers(_course_record(folder).get("quizzes"))
+        result.append(Submission(learner_id, source, latest, ordered, quizzes))
     return result
+
+
+def _course_record(folder: Path) -> dict[str, Any]:
+    """A progress folder's course.json (quizzes, lessons read); empty if missing or unusable."""
+    try:
+        document = read_json(folder / COURSE_FILE, MAX_LEARNER_FILE_BYTES)
+    except (OSError, UnreadableFile):
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 def _parent(source: str) -> str:
@@ -927,6 +967,7 @@ class Extras:
     missing: Sequence[str] = ()  # roster names with nothing handed in
     disputes: Sequence[Dispute] = ()
     improvement: pd.DataFrame | None = None  # IMPROVEMENT_COLUMNS
+    quizzes: pd.DataFrame | None = None  # quiz_table
     refresh: int | None = None  # seconds: the page reloads itself (--watch)
 
 
@@ -1058,6 +1099,7 @@ def render_html(
         _scenario_section(frame, drafts, titles),
         _findings_section(frame, len(drafts)),
         _improvement_section(extras.improvement),
+        _quiz_section(extras.quizzes),
         _scores_section(drafts),
         _gallery_section(drafts, titles),
         _disputes_section(extras.disputes, titles),
@@ -1389,6 +1431,47 @@ def improvement_summary(improvement: pd.DataFrame) -> pd.DataFrame:
     return table.reindex([c for c in CATEGORIES if c in table.index])
 
 
+def quiz_table(submissions: Iterable[Submission]) -> pd.DataFrame:
+    """Per quiz, in course order: learners whose record has it, how many got it right (at any
+    try), and the mean number of tries."""
+    answers = [a for s in submissions for a in s.quizzes]
+    frame = pd.DataFrame(answers, columns=list(QuizAnswer._fields))
+    grouped = frame.groupby("quiz", sort=False)
+    table = pd.DataFrame(
+        {
+            "learners": grouped.size(),
+            "right": grouped["correct"].sum(),
+            "tries": grouped["tries"].mean(),
+        }
+    )
+    order = [q for q in course_quizzes() if q in table.index]
+    return table.reindex(order).astype({"learners": int, "right": int})
+
+
+def _quiz_section(quizzes: pd.DataFrame | None) -> str:
+    heading = "<section id='quizzes'><h2>Quizzes</h2>"
+    if quizzes is None or quizzes.empty:
+        return (
+            heading + "<p>No quiz answers yet: exports from this course version carry the "
+            "lessons' quiz answers, and so do progress folders.</p></section>"
+        )
+    titles = course_quizzes()
+    rows = [
+        (
+            escape(titles[quiz]),
+            f"{int(row.learners):,}",
+            f"{int(row.right):,} ({_percent(row.right / row.learners)})",
+            f"{row.tries:.1f}",
+        )
+        for quiz, row in quizzes.iterrows()
+    ]
+    headers = ["Quiz", "Learners who answered", "Answered right", "Mean tries"]
+    return (
+        heading + "<p>From the quiz answers in each learner's record: right at least once, and "
+        "how many tries it took.</p>" + _table(headers, rows, {1, 2, 3}) + "</section>"
+    )
+
+
 def _improvement_section(improvement: pd.DataFrame | None) -> str:
     if improvement is None or improvement.empty:
         return (
@@ -1657,6 +1740,7 @@ def run(
                 if anonymize_ids
                 else disputes,
                 improvement=pd.DataFrame(history, columns=list(IMPROVEMENT_COLUMNS)),
+                quizzes=quiz_table(accepted),
                 refresh=refresh,
             )
             page = render_html(shown, listed, titles=titles, extras=extras)

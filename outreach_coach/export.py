@@ -70,6 +70,11 @@ def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
         "exported_at": utc_now(),
         "course_version": __version__,
         "answers": answers,
+        "quizzes": {
+            key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
+            for key, r in sorted(store.quiz_results().items())
+        },
+        "lessons_read": store.lessons_read(),
     }
 
 

@@ -86,3 +86,12 @@ FINISH = Lesson(
     "what you have done, your best passing drafts, and a page to save or print",
     5,
 )
+
+
+def course_quizzes() -> dict[str, str]:
+    """Every quiz in the course, in lesson order, with the name progress and reports give it."""
+    return {
+        quiz: f"Lesson {int(lesson.number)}, question {n}"
+        for lesson in LESSONS
+        for n, quiz in enumerate(lesson.quizzes, start=1)
+    }

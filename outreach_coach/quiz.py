@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from . import marks
 from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
 from .models import ExampleMessage
-from .outline import LESSONS
+from .outline import course_quizzes
 from .simulator import reply_all_deliveries
 from .storage import DraftStore
 
@@ -346,11 +346,7 @@ def spot_the_problems_question(message: str | ExampleMessage | None = None) -> Q
 
 # The quizzes the lessons show, in course order, with the name progress gives them
 # (tests/test_quiz.py checks this against the lesson notebooks).
-COURSE_QUIZZES = {
-    quiz: f"Lesson {int(lesson.number)}, question {n}"
-    for lesson in LESSONS
-    for n, quiz in enumerate(lesson.quizzes, start=1)
-}
+COURSE_QUIZZES = course_quizzes()
 
 
 def question(question_id: str) -> Question:

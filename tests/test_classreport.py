@@ -570,3 +570,56 @@ def test_a_reply_scenario_is_graded_as_a_reply() -> None:
     graded = grade_draft(scenario.id, scenario.model_answer)
     assert graded.passed
     assert [name for name, *_ in graded.categories] == ["mechanics", "etiquette"]
+
+
+# --- quiz results ---------------------------------------------------------------------------
+
+
+def test_an_export_carries_the_quiz_answers_and_the_lessons_read(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "progress")
+    store.save(S1.id, S1.model_answer)
+    store.record_quiz("storm-opt-out", False)
+    store.record_quiz("storm-opt-out", True)
+    store.mark_lesson_read("01_reply_all_storm")
+    document = json.loads(store.export("ana-q").read_text(encoding="utf-8"))
+    assert document["quizzes"]["storm-opt-out"]["correct"] is True
+    assert document["quizzes"]["storm-opt-out"]["tries"] == 2
+    assert set(document["lessons_read"]) == {"01_reply_all_storm"}
+
+
+def test_the_report_counts_quiz_answers_from_exports_and_progress_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    right = {"correct": True, "correct_at": "2026-11-26T11:00:00+00:00", "tries": 3}
+    wrong = {"correct": False, "correct_at": None, "tries": 1}
+    answers_file(
+        folder,
+        "ana-q",
+        [answer(S1.id, S1.model_answer)],
+        quizzes={"storm-opt-out": right, "no-such-quiz": right, "recovery-reply": "junk"},
+    )
+    answers_file(
+        folder, "ben-q", [answer(S1.id, S1.original)], quizzes={"storm-opt-out": wrong}
+    )
+    answers_file(folder, "cai-q", [answer(S1.id, S1.original)])  # an older export: no quizzes
+    lee = DraftStore(folder / "lee-laptop")
+    lee.save(S1.id, S1.model_answer)
+    lee.record_quiz("recovery-reply", True)
+    outcome = classreport.run(folder, html=tmp_path / "report.html")
+    accepted, _ = load_submissions(folder)
+    table = classreport.quiz_table(accepted)
+    assert list(table.index) == ["storm-opt-out", "recovery-reply"]  # course order, known ids
+    assert table.loc["storm-opt-out"].to_dict() == {"learners": 2, "right": 1, "tries": 2.0}
+    assert table.loc["recovery-reply", "learners"] == 1
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("id='quizzes'") :].split("</section>")[0]
+    assert "Lesson 1, question 1" in section and "1 (50%)" in section
+    assert "Lesson 6, question 1" in section
+    assert outcome.exit_code == 0
+
+
+def test_a_class_without_quiz_answers_says_where_they_come_from(good_class: Path) -> None:
+    accepted, rejected = load_submissions(good_class)
+    extras = classreport.Extras(quizzes=classreport.quiz_table(accepted))
+    page = render_html(grade_class(accepted), rejected, extras=extras)
+    assert "No quiz answers yet" in page
