@@ -1,4 +1,4 @@
-"""The few generic check functions that run the rules in rules.py against one message."""
+"""The few generic check functions that run the rules (grader_data/rules.toml) on a message."""
 
 from __future__ import annotations
 
@@ -117,9 +117,8 @@ ADDRESSED = re.compile(
     r"(?P<name>[A-ZÀ-Þ][\w'’-]*)"
 )
 GREETING_START = re.compile(rf"^\W*{GREETING}\b", re.IGNORECASE)
-# A group greeting is PERS004's to report, never a wrong name: one list of groups, in rules.py.
+# A group greeting is PERS004's to report, never a wrong name: one list of groups, rules.toml's.
 GROUP_GREETING = re.compile(rf"^[ \t]*{GREETING}[ \t,]+{GROUP}\b", re.IGNORECASE)
-NOT_A_NAME = frozenset("there friend sir madam again".split())
 ACTIVITY_CUES = re.compile(
     r"\b(?:post|posted|article|wrote|write-?up|talk|keynote|panel|webinar|podcast|episode|"
     r"interview|announce\w*|launch\w*|congrat\w*|saw|seen|read|noticed|shared|mention\w*|"
@@ -161,7 +160,8 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         if titled and fold(span.text) in surnames:
             return
     match = ADDRESSED.match(window)
-    if match and fold(match.group("name")) not in NOT_A_NAME and not GROUP_GREETING.match(window):
+    not_a_name = data.lexicon()["not_a_name"]
+    if match and fold(match.group("name")) not in not_a_name and not GROUP_GREETING.match(window):
         name = match.group("name")
         start = opening.start + match.start("name")
         yield finding(analysis, "PERS002", start, start + len(name), addressed=name)

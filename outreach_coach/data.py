@@ -288,7 +288,7 @@ def lexicon() -> dict[str, Any]:
     """Word lists the rules use (stopwords, generic words, acronyms, text-speak, nicknames...)."""
     path = grader_data_dir() / "lexicon.toml"
     document = _read_toml(path)
-    for name in ("stopwords", "generic", "acronyms", "common_words"):
+    for name in ("stopwords", "generic", "acronyms", "common_words", "not_a_name"):
         words = document.get(name)
         if not isinstance(words, list):
             raise DataError(path, None, name, "expected a list of words")

@@ -1,10 +1,16 @@
 """Every rule has texts that must trigger it and texts that must not (proselint's test table)."""
 
+import ast
+import re
+import string
+from pathlib import Path
+
 import pytest
 
-from outreach_coach import grade
+from outreach_coach import checks, grade, rules
 from outreach_coach.checks import CHECKS
-from outreach_coach.rules import RULES, RULES_BY_CODE
+from outreach_coach.data import DataError
+from outreach_coach.rules import RULES, RULES_BY_CODE, load_rules
 from tests.people import GARY, GOOD_TO_MARIA, MARIA, PRIYA
 
 # A good message with one line swapped: isolates one rule at a time.
@@ -349,3 +355,57 @@ def test_rules_are_complete_data() -> None:
 def test_codes_and_names_are_unique() -> None:
     assert len({r.code for r in RULES}) == len(RULES)
     assert len({r.name for r in RULES}) == len(RULES)
+
+
+def _finding_calls() -> tuple[set[str], dict[str, set[str]]]:
+    """The placeholders finding() always fills, and the ones each check passes per rule code."""
+    tree = ast.parse(Path(checks.__file__).read_text(encoding="utf-8"))
+    base = {"found"}  # filled from the span whenever a check gives one
+    passed: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "finding":
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "_Blank":
+                    base |= {k.arg for k in call.keywords}
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "finding":
+            code = node.args[1] if len(node.args) > 1 else None
+            if isinstance(code, ast.Constant):
+                passed.setdefault(code.value, set()).update(k.arg for k in node.keywords)
+    return base, passed
+
+
+def test_every_placeholder_in_a_message_is_one_its_check_fills() -> None:
+    # A typo such as {frist_name} would otherwise show the learner a blank.
+    base, passed = _finding_calls()
+    assert {"first_name", "recipient_name"} <= base, "finding() was not parsed"
+    unfilled = {}
+    for rule in RULES:
+        used = {
+            name
+            for template in (rule.message, rule.hint)
+            for _, name, _, _ in string.Formatter().parse(template)
+            if name
+        }
+        missing = used - base - passed.get(rule.code, set())
+        if missing:
+            unfilled[rule.code] = sorted(missing)
+    assert not unfilled, f"placeholders no check fills: {unfilled}"
+
+
+def test_the_rules_file_is_checked_when_the_grader_loads(tmp_path: Path) -> None:
+    good = (Path(rules.__file__).parent / "grader_data" / "rules.toml").read_text("utf-8")
+    fragments, loaded = load_rules(Path(rules.__file__).parent / "grader_data" / "rules.toml")
+    assert loaded == RULES and fragments["greeting"] == rules.GREETING
+    broken = {
+        "severity = \"error\"": ("severity = \"eror\"", "field 'severity'"),
+        "check = \"greeting\"": ("chek = \"greeting\"", "field 'chek': unknown field"),
+        "lesson = \"storm\"": ("lesson = \"the storm\"", "field 'lesson'"),
+        "'[!?]{2,}',": ("'[!?{2,}',", "does not compile"),
+        'code = "PERS002"': ('code = "PERS001"', "repeated: ['PERS001']"),
+    }
+    for old, (new, says) in broken.items():
+        assert old in good, old
+        path = tmp_path / "rules.toml"
+        path.write_text(good.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(DataError, match=re.escape(says)):
+            load_rules(path)
