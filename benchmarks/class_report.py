@@ -123,13 +123,35 @@ def generate_class(folder: Path, learners: int, scenario_count: int) -> dict[str
         for scenario in scenarios:
             text = draft_for(scenario, rng, index)
             drafts.add((scenario.id, text))
+            checks = rng.randint(1, 6)
+            # As a real export has it: the first check (often the original, a little changed)
+            # and the last, which the class report grades again for first-versus-best.
+            history = []
+            if checks > 1:
+                first = mutate(scenario.original, rng)
+                drafts.add((scenario.id, first))
+                history = [
+                    {
+                        "text": first,
+                        "saved_at": "2026-11-26T11:10:00+00:00",
+                        "score": 40.0,
+                        "passed": False,
+                    },
+                    {
+                        "text": text,
+                        "saved_at": "2026-11-26T11:30:00+00:00",
+                        "score": 90.0,
+                        "passed": True,
+                    },
+                ]
             answers.append(
                 {
                     "scenario_id": scenario.id,
                     "draft": text,
                     "saved_at": "2026-11-26T11:30:00+00:00",
-                    "checks": rng.randint(1, 6),
+                    "checks": checks,
                     "report": stored[scenario.id],
+                    "history": history,
                 }
             )
         document = {

@@ -73,7 +73,7 @@ def _lookalikes(first: tuple[str, ...], second: tuple[str, ...]) -> np.ndarray:
     return alike
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def word_vector(word: str) -> np.ndarray:
     """The unit-length meaning vector of one word (its tokens pooled)."""
     tokenizer, matrix = _model()
@@ -84,7 +84,9 @@ def word_vector(word: str) -> np.ndarray:
 
 
 @data.derived_from_data
-@lru_cache(maxsize=8192)
+# 2,048 texts hold a class of drafts' sentences in about 25 MB; more only costs a class report's
+# memory (each draft is new there), never a learner's speed.
+@lru_cache(maxsize=2048)
 def _word_matrix(text: str) -> tuple[tuple[str, ...], np.ndarray]:
     generic = generic_words()
     kept = tuple(
