@@ -122,6 +122,7 @@ GROUP_GREETING = re.compile(rf"^[ \t]*{GREETING}[ \t,]+{GROUP}\b", re.IGNORECASE
 ACTIVITY_CUES = re.compile(
     r"\b(?:post|posted|article|wrote|write-?up|talk|keynote|panel|webinar|podcast|episode|"
     r"interview|announce\w*|launch\w*|congrat\w*|saw|seen|read|noticed|shared|mention\w*|"
+    r"sorry to (?:hear|read|see)|sad to (?:hear|read|see)|hear(?:d|ing)? (?:about|that)|"
     r"promot\w*|anniversary|award\w*|won|milestone|celebrat\w*|opened|opening|expan\w*|"
     r"hired|hiring|joined|publish\w*|present\w*|spoke|comment\w*|thread|video|newsletter|"
     r"news|recent\w*|latest|update|photo\w*|pictures?)\b",
@@ -197,6 +198,14 @@ HEADLINE_PARTS = re.compile(
 )
 
 
+CLAUSE_SPLIT = re.compile(r"[,;:—–]\s+|\s+(?:while|because|since|so that|and)\s+")
+
+
+def _offering(clause: str) -> bool:
+    """A clause in the sender's voice that offers or does something."""
+    return bool(WE_VOICE.search(clause) or (I_VOICE.search(clause) and OFFER_VERBS.search(clause)))
+
+
 # Keyed by the Analysis object itself (identity): the personalization check and the relevance
 # check both read one message's details, and grade() runs them on the same Analysis.
 @lru_cache(maxsize=8)
@@ -222,9 +231,15 @@ def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
         text = sentence.text
         stems = content_stems(text, exclude)
         cue = bool(ACTIVITY_CUES.search(text))
-        offering = WE_VOICE.search(text) or (I_VOICE.search(text) and OFFER_VERBS.search(text))
-        if pitch and not cue and offering:
-            stems -= pitch
+        if pitch and not cue:
+            # Only the clauses that make the offer lose the pitch's words: "if the homework
+            # club needs a home while the roof is fixed, our room is free" still speaks of them.
+            stems = set().union(
+                *(
+                    content_stems(clause, exclude) - (pitch if _offering(clause) else set())
+                    for clause in CLAUSE_SPLIT.split(text)
+                )
+            )
         speaks_to_them = analysis.second_person(text)
         shared = stems & activity
         # A sentence that points at their post ("great post on lameness", "I read that you are

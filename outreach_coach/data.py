@@ -295,7 +295,7 @@ def lexicon() -> dict[str, Any]:
         for word in words:
             if not isinstance(word, str):
                 raise DataError(path, None, name, f"expected words in quotes, found {word!r}")
-    for name in ("misspellings", "nicknames", "text_speak"):
+    for name in ("misspellings", "nicknames", "text_speak", "number_words"):
         table = document.get(name)
         if not isinstance(table, dict):
             raise DataError(path, None, name, f"expected a [{name}] table")

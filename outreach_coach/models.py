@@ -105,7 +105,12 @@ class EvaluationItem:
     sender: str = ""
 
 
-TITLE_WORDS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
+# Courtesy titles, English and the ones non-native writers carry over ("Sehr geehrte Frau Weber").
+TITLE_WORDS = frozenset(
+    "dr mr mrs ms mx prof miss sir madam frau herr monsieur madame mme mlle signor signora "
+    "sig sr sra srta señor señora senhor senhora dott dottssa mevrouw meneer dhr mevr pan pani"
+    .split()
+)
 
 
 def is_title(word: str) -> bool:

@@ -120,13 +120,22 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
 def _content_stems(text: str) -> frozenset[str]:
     # Profiles and sentences are graded again and again: each text is read once.
     generic = generic_words()
+    numbers = data.lexicon()["number_words"]
     result = set()
     for span in words(text):
         token = span.text
         if len(token) < 2 and not token.isdigit():
             continue
-        if fold(token).removesuffix("'s") not in generic:
+        if fold(token) in numbers:
+            result.add(numbers[fold(token)])
+        elif fold(token).removesuffix("'s") not in generic:
             result.add(stem(token))
+        # "cold-room breakdowns" speaks of a cold room, "near-flash" of a flash.
+        for part in token.split("-") if "-" in token else ():
+            if fold(part) in numbers:
+                result.add(numbers[fold(part)])
+            elif len(part) >= 3 and fold(part) not in generic:
+                result.add(stem(part))
     return frozenset(result)
 
 
