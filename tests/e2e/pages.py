@@ -96,6 +96,11 @@ def open_voila(page: Page, voila: Server, path: str, ready_selector: str) -> str
     """
     page.goto(voila.page_url(f"voila/render/{path}"), wait_until="commit")
     page.locator(ready_selector).first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    return record_voila_kernel(page, voila)
+
+
+def record_voila_kernel(page: Page, voila: Server) -> str:
+    """The kernel id of the Voilà page on screen, recorded so the teardown shuts it down."""
     kernel_id = page.evaluate(
         """() => {
           const node = document.getElementById('jupyter-config-data');

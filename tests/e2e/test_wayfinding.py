@@ -18,6 +18,7 @@ from .pages import (
     expect,
     open_lab_notebook,
     open_voila,
+    record_voila_kernel,
     run_all_cells,
     wait_notebook_ready,
 )
@@ -74,14 +75,7 @@ def test_voila_walks_from_lesson_00_to_the_summary_by_links(page, voila) -> None
         page.wait_for_url(re.compile(re.escape(f"voila/render/{there}")))
         page.locator("#rendered_cells h1").first.wait_for(timeout=RENDER_TIMEOUT_MS)
         assert unquote(urlsplit(page.url).path).endswith(there)
-        kernel = page.evaluate(
-            """() => {
-              const node = document.getElementById('jupyter-config-data');
-              return node ? JSON.parse(node.textContent).kernelId || '' : '';
-            }"""
-        )
-        if kernel:
-            voila.kernel_ids.add(kernel)
+        record_voila_kernel(page, voila)
     page.locator(".oc-summary-save").first.wait_for(timeout=RENDER_TIMEOUT_MS)
     summary = _summary_link(page)
     # Voilà ran every lesson on the way, and each one marked itself as read.
