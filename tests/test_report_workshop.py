@@ -233,3 +233,15 @@ def test_disputed_verdicts_are_listed_and_bad_dispute_files_do_not_stop_the_repo
     assert "Hi &lt;b&gt;Maria&lt;/b&gt;" in section
     kinds = {r.source: r.kind for r in outcome.rejected}
     assert all(kinds[f"ana/disputes/{n}.json"] == "dispute" for n in (2, 3, 4))
+
+
+def test_first_against_best_for_a_reply_covers_the_two_categories_it_is_graded_on() -> None:
+    reply = data.scenarios()["l06-reply"]
+    history = (reply.original, reply.model_answer)
+    answer = classreport.Answer(reply.id, reply.model_answer, history=history)
+    submission = classreport.Submission("ana", "answers-ana.json", None, (answer,))
+    improvement: list = []
+    grade_class([submission], improvement=improvement)
+    rows = pd.DataFrame(improvement)
+    assert list(rows["category"]) == ["mechanics", "etiquette"]
+    assert rows["checks"].eq(2).all() and rows["best_passed"].all()
