@@ -366,8 +366,9 @@ YOU_WORDS = frozenset("you your yours you're you've you'd you'll yourself yourse
 
 @data.derived_from_data
 @cache
-def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
-    """Single-stem topic entries by stem, and multi-word entries as space-joined stems."""
+def _topic_index() -> tuple[dict[str, frozenset[str]], dict[str, tuple[tuple[str, str], ...]]]:
+    """Single-stem topic entries by stem, and multi-word entries as space-joined stems, filed
+    under their first stem (a text is then checked only for the phrases that can start in it)."""
     singles: dict[str, set[str]] = {}
     phrases: list[tuple[str, str]] = []
     for topic, entries in data.topics().items():
@@ -380,7 +381,13 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ..
                 singles.setdefault(stems[0], set()).add(topic)
             elif len(stems) > 1:
                 phrases.append((" ".join(stems), topic))
-    return {k: frozenset(v) for k, v in singles.items()}, tuple(phrases)
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for phrase, topic in phrases:
+        by_first.setdefault(phrase.split(" ", 1)[0], []).append((phrase, topic))
+    return (
+        {k: frozenset(v) for k, v in singles.items()},
+        {k: tuple(v) for k, v in by_first.items()},
+    )
 
 
 @data.derived_from_data
@@ -398,9 +405,9 @@ def topic_terms(text: str) -> dict[str, frozenset[str]]:
         if part.isupper():
             for topic in singles.get(part, frozenset()):
                 found.setdefault(topic, set()).add(token)
-    if phrases:
-        joined = " " + " ".join(sequence) + " "
-        for phrase, topic in phrases:
+    joined = " " + " ".join(sequence) + " "
+    for first in dict.fromkeys(sequence):
+        for phrase, topic in phrases.get(first, ()):
             if f" {phrase} " in joined:
                 found.setdefault(topic, set()).add(phrase)
     return {topic: frozenset(terms) for topic, terms in found.items()}
