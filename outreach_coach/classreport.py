@@ -57,7 +57,9 @@ from .storage import (
     LEARNER_FILE,
     MAX_DRAFT_CHARS,
     MAX_LEARNER_FILE_BYTES,
+    QuizRecord,
     check_learner_id,
+    quiz_records,
 )
 
 EXIT_OK = 0
@@ -348,23 +350,18 @@ def _read_export(document: Any, file_name: str, name: str) -> Submission | Rejec
         name,
         _parse_time(document.get("exported_at")),
         answers,
-        quiz_answers(document.get("quizzes")),
+        quiz_answers(quiz_records(document.get("quizzes"))),
     )
 
 
-def quiz_answers(record: Any) -> tuple[QuizAnswer, ...]:
-    """The course's quizzes in an export's (or course.json's) "quizzes" object, in course
-    order; unknown ids and malformed entries are ignored (the field is optional)."""
-    if not isinstance(record, dict):
-        return ()
-    found = []
-    for quiz in course_quizzes():
-        item = record.get(quiz)
-        if isinstance(item, dict) and isinstance(item.get("correct"), bool):
-            tries = item.get("tries")
-            usable = isinstance(tries, int) and not isinstance(tries, bool) and 0 < tries < 10**6
-            found.append(QuizAnswer(quiz, item["correct"], tries if usable else 1))
-    return tuple(found)
+def quiz_answers(records: Mapping[str, QuizRecord]) -> tuple[QuizAnswer, ...]:
+    """The course's quizzes among a learner's quiz answers, in course order (answers to ids
+    the course does not have are left out)."""
+    return tuple(
+        QuizAnswer(quiz, record.correct, record.tries)
+        for quiz in course_quizzes()
+        if (record := records.get(quiz)) is not None
+    )
 
 
 def _classify(document: Any) -> tuple[str, str | None]:
@@ -491,18 +488,19 @@ def _progress_folders(
         ):
             continue
         ordered = tuple(sorted(answers, key=lambda a: a.scenario_id))
-        quizzes = quiz_answers(_course_record(folder).get("quizzes"))
+        quizzes = quiz_answers(quiz_records(_course_quizzes(folder)))
         result.append(Submission(learner_id, source, latest, ordered, quizzes))
     return result
 
 
-def _course_record(folder: Path) -> dict[str, Any]:
-    """A progress folder's course.json (quizzes, lessons read); empty if missing or unusable."""
+def _course_quizzes(folder: Path) -> Any:
+    """The "quizzes" object of a progress folder's course.json (never through a symlink: it
+    could point into another learner's folder); None if missing or unusable."""
     try:
-        document = read_json(folder / COURSE_FILE, MAX_LEARNER_FILE_BYTES)
+        document = read_json(folder / COURSE_FILE, MAX_LEARNER_FILE_BYTES, follow_symlinks=False)
     except (OSError, UnreadableFile):
-        return {}
-    return document if isinstance(document, dict) else {}
+        return None
+    return document.get("quizzes") if isinstance(document, dict) else None
 
 
 def _parent(source: str) -> str:

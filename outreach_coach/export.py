@@ -14,6 +14,7 @@ from .storage import (
     MAX_DRAFT_CHARS,
     atomic_write_text,
     check_learner_id,
+    quiz_json,
     utc_now,
     without_surrogates,
 )
@@ -70,10 +71,7 @@ def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
         "exported_at": utc_now(),
         "course_version": __version__,
         "answers": answers,
-        "quizzes": {
-            key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
-            for key, r in sorted(store.quiz_results().items())
-        },
+        "quizzes": quiz_json(store.quiz_results()),
         "lessons_read": store.lessons_read(),
     }
 

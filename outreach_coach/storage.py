@@ -305,6 +305,35 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+# More tries than this on one question is a damaged record, not a learner.
+MAX_QUIZ_TRIES = 1_000_000
+
+
+def quiz_records(value: Any) -> dict[str, QuizRecord]:
+    """The quiz answers in a course.json's or an export's "quizzes" object, by question id;
+    malformed entries are left out and an unusable count of tries is read as 1."""
+    found: dict[str, QuizRecord] = {}
+    for key, item in (value if isinstance(value, dict) else {}).items():
+        if isinstance(item, dict) and isinstance(item.get("correct"), bool):
+            correct_at = item.get("correct_at")
+            tries = item.get("tries")
+            usable = _is_count(tries) and 0 < tries < MAX_QUIZ_TRIES
+            found[key] = QuizRecord(
+                correct=item["correct"],
+                correct_at=correct_at if isinstance(correct_at, str) else None,
+                tries=tries if usable else 1,
+            )
+    return found
+
+
+def quiz_json(records: Mapping[str, QuizRecord]) -> dict[str, dict[str, Any]]:
+    """Quiz answers as course.json and exports write them, sorted by question id."""
+    return {
+        key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
+        for key, r in sorted(records.items())
+    }
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -669,39 +698,28 @@ class DraftStore:
         """The lessons marked as read so far, with the first date each was (UTC, ISO 8601)."""
         return self._course_record()[1]
 
-    def _course_record(self) -> tuple[dict[str, QuizRecord], dict[str, str]]:
+    def _course_document(self) -> Any:
+        """course.json as parsed JSON; None when it is missing, unreadable or not JSON."""
         try:
-            document = read_json(self.root / COURSE_FILE, MAX_LEARNER_FILE_BYTES)
+            return read_json(self.root / COURSE_FILE, MAX_LEARNER_FILE_BYTES)
         except (UnreadableFile, OSError):
-            return {}, {}
+            return None
+
+    def _course_record(self) -> tuple[dict[str, QuizRecord], dict[str, str]]:
+        return self._parse_course(self._course_document())
+
+    @staticmethod
+    def _parse_course(document: Any) -> tuple[dict[str, QuizRecord], dict[str, str]]:
+        """The quiz answers and lessons read in a parsed course.json (none if it is not one)."""
         if not isinstance(document, dict):
             return {}, {}
-        quizzes: dict[str, QuizRecord] = {}
-        found = document.get("quizzes")
-        for key, item in (found if isinstance(found, dict) else {}).items():
-            if isinstance(item, dict) and isinstance(item.get("correct"), bool):
-                correct_at = item.get("correct_at")
-                tries = item.get("tries")
-                quizzes[key] = QuizRecord(
-                    correct=item["correct"],
-                    correct_at=correct_at if isinstance(correct_at, str) else None,
-                    tries=tries if _is_count(tries) else 1,
-                )
         found = document.get("lessons")
         lessons = {
             key: when
             for key, when in (found if isinstance(found, dict) else {}).items()
             if isinstance(key, str) and isinstance(when, str)
         }
-        return quizzes, lessons
-
-    @staticmethod
-    def _is_course_record(path: Path) -> bool:
-        try:
-            document = read_json(path, MAX_LEARNER_FILE_BYTES)
-        except (UnreadableFile, OSError):
-            return False
-        return isinstance(document, dict) and document.get("format") == COURSE_FORMAT
+        return quiz_records(document.get("quizzes")), lessons
 
     @contextlib.contextmanager
     def _course_update(self) -> Iterator[tuple[dict[str, QuizRecord], dict[str, str]]]:
@@ -709,8 +727,10 @@ class DraftStore:
         path = self.root / COURSE_FILE
         self.root.mkdir(parents=True, exist_ok=True)
         with self._lock(path):
-            quizzes, lessons = self._course_record()
-            if path.exists() and not self._is_course_record(path):
+            document = self._course_document()
+            quizzes, lessons = self._parse_course(document)
+            ours = isinstance(document, dict) and document.get("format") == COURSE_FORMAT
+            if path.exists() and not ours:
                 # Damaged, or not ours: keep it as <name>.corrupt-<time> rather than overwrite.
                 with contextlib.suppress(OSError):
                     set_aside(path)
@@ -718,10 +738,7 @@ class DraftStore:
             payload = {
                 "format": COURSE_FORMAT,
                 "format_version": FORMAT_VERSION,
-                "quizzes": {
-                    key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
-                    for key, r in sorted(quizzes.items())
-                },
+                "quizzes": quiz_json(quizzes),
                 "lessons": dict(sorted(lessons.items())),
             }
             atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
@@ -758,4 +775,6 @@ __all__ = [
     "check_learner_id",
     "check_scenario_id",
     "default_progress_dir",
+    "quiz_json",
+    "quiz_records",
 ]

@@ -623,3 +623,30 @@ def test_a_class_without_quiz_answers_says_where_they_come_from(good_class: Path
     extras = classreport.Extras(quizzes=classreport.quiz_table(accepted))
     page = render_html(grade_class(accepted), rejected, extras=extras)
     assert "No quiz answers yet" in page
+
+
+def test_a_symlinked_course_json_is_not_followed_for_quiz_answers(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other-learner-course.json"
+    right = {"correct": True, "correct_at": None, "tries": 1}
+    elsewhere.write_text(json.dumps({"quizzes": {"storm-opt-out": right}}), encoding="utf-8")
+    folder = tmp_path / "class" / "lee-laptop"
+    DraftStore(folder).save(S1.id, S1.model_answer)
+    (folder / "course.json").symlink_to(elsewhere)
+    accepted, _ = load_submissions(tmp_path / "class")
+    assert [s.learner_id for s in accepted] == ["lee-laptop"]
+    assert accepted[0].quizzes == ()
+
+
+def test_quiz_answers_with_unusable_tries_count_one_try(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    quizzes = {
+        "storm-opt-out": {"correct": True, "tries": 0},
+        "recovery-reply": {"correct": False, "tries": 10**9},
+    }
+    answers_file(folder, "ana-t", [answer(S1.id, S1.model_answer)], quizzes=quizzes)
+    accepted, _ = load_submissions(folder)
+    assert [(q.quiz, q.tries) for q in accepted[0].quizzes] == [
+        ("storm-opt-out", 1),
+        ("recovery-reply", 1),
+    ]
