@@ -1407,15 +1407,21 @@ def _missing_count(missing: Sequence[str]) -> str:
     return f"{len(missing):,}"
 
 
-def _missing_section(missing: Sequence[str]) -> str:
-    if not missing:
+def _list_section(anchor: str, heading: str, intro: str, entries: Sequence[str]) -> str:
+    """A section of one intro paragraph (HTML) and a list of entries (escaped); none if empty."""
+    if not entries:
         return ""
-    items = "".join(f"<li>{escape(name)}</li>" for name in missing)
-    return (
-        "<section id='missing'><h2>On the roster, nothing handed in</h2>"
-        "<p>No answers file, progress folder or home folder matches these names: ask them "
-        f"to click “Export my answers” (or check how their name is spelled).</p><ul>{items}</ul>"
-        "</section>"
+    items = "".join(f"<li>{escape(entry)}</li>" for entry in entries)
+    return f"<section id='{anchor}'><h2>{heading}</h2><p>{intro}</p><ul>{items}</ul></section>"
+
+
+def _missing_section(missing: Sequence[str]) -> str:
+    return _list_section(
+        "missing",
+        "On the roster, nothing handed in",
+        "No answers file, progress folder or home folder matches these names: ask them to "
+        "click “Export my answers” (or check how their name is spelled).",
+        missing,
     )
 
 
@@ -1536,14 +1542,13 @@ def _disputes_section(disputes: Sequence[Dispute], titles: Mapping[str, str]) ->
 
 
 def _warnings_section(warnings: Sequence[str]) -> str:
-    if not warnings:
-        return ""
-    items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
-    return (
-        "<section id='id-warnings'><h2>Learner ids to check</h2><p>Graded, but the learner id "
-        "in each of these exports does not match its folder (the learner's home folder when "
-        "you used <code>collect</code>): someone may have typed the example id or another "
-        f"person's. The terminal names the files.</p><ul>{items}</ul></section>"
+    return _list_section(
+        "id-warnings",
+        "Learner ids to check",
+        "Graded, but the learner id in each of these exports does not match its folder (the "
+        "learner's home folder when you used <code>collect</code>): someone may have typed the "
+        "example id or another person's. The terminal names the files.",
+        warnings,
     )
 
 

@@ -139,12 +139,14 @@ def finish_lesson(lesson_key: str, store: DraftStore | None = None) -> HTML:
         store.mark_lesson_read(lesson.key)
     except Timeout:
         note = "Your course summary was not updated: its file is busy. Try again in a moment."
-        return HTML(f"<p class='oc-lesson-done'>{marks.WARN} {escape(note)}</p>")
     except OSError as error:
         note = (
             f"Your course summary was not updated ({error.strerror or error}): check that the "
             f"folder {store.root} exists and is writable."
         )
+    else:
+        note = None
+    if note is not None:
         return HTML(f"<p class='oc-lesson-done'>{marks.WARN} {escape(note)}</p>")
     return HTML(
         f"<p class='oc-lesson-done'>{marks.PASS} Lesson {int(lesson.number)}, "
