@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hypothesis import HealthCheck, given, settings
 
 from outreach_coach import data, grade
-from outreach_coach.analysis import MAX_ANALYSED_CHARS
-from outreach_coach.models import FIELD_LIMITS, MAX_PHRASE_CHARS, MAX_PHRASES
+from outreach_coach.grader.analysis import MAX_ANALYSED_CHARS
+from outreach_coach.grader.profiles import FIELD_LIMITS, MAX_PHRASE_CHARS, MAX_PHRASES
 from tests.strategies import DOCUMENTED_ERRORS, messages, profiles
 
 MB = 1_000_000

@@ -1,8 +1,7 @@
 """Not the Place for Spam: grade LinkedIn outreach for personalization, relevance and manners."""
 
-from .grader import grade
-from .models import Recipient, Scenario, Sender
-from .report import CATEGORIES, CategoryResult, Finding, Report
+from .grader import CATEGORIES, CategoryResult, Finding, Recipient, Report, Sender, grade
+from .models import Scenario
 
 __all__ = [
     "CATEGORIES",

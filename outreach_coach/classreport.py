@@ -46,8 +46,9 @@ from .export import (
 )
 from .files import UnreadableFile, printable, read_json, read_regular
 from .grader import grade
+from .grader.report import CATEGORIES, CATEGORY_TITLES, Finding
+from .grader.wordlists import derived_from_data
 from .outline import course_quizzes
-from .report import CATEGORIES, CATEGORY_TITLES, Finding
 from .storage import (
     COURSE_FILE,
     DISPUTES_DIR,
@@ -135,7 +136,7 @@ class Target:
     is_reply: bool = False  # graded on mechanics and etiquette only, as the workbench does
 
 
-@data.derived_from_data
+@derived_from_data
 @cache
 def targets() -> dict[str, Target]:
     """Every id the report grades: the scenarios, and capstone-<recipient id> per recipient."""

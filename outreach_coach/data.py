@@ -1,4 +1,4 @@
-"""Load and validate the course data in data/: profiles, senders, messages, scenarios, lexicons."""
+"""Load and validate the course data in data/: profiles, senders, messages and scenarios."""
 
 from __future__ import annotations
 
@@ -6,58 +6,30 @@ import csv
 import io
 import os
 import re
-import tomllib
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
-from .models import (
+from .grader.profiles import (
     RECIPIENT_REQUIRED,
     SENDER_REQUIRED,
-    EvaluationItem,
-    ExampleMessage,
     Recipient,
-    Scenario,
     Sender,
     as_recipient,
     as_sender,
 )
-from .report import CATEGORIES
-
-F = TypeVar("F", bound=Callable[..., Any])
+from .grader.report import CATEGORIES
+from .grader.wordlists import DataError, not_utf8, read_toml
+from .grader.wordlists import clear_cache as clear_grader_cache
+from .grader.wordlists import load as load_word_lists
+from .models import EvaluationItem, ExampleMessage, Scenario
 
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
 SCENARIO_MODES = ("outreach", "reply")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-
-
-class DataError(ValueError):
-    """A course data file is malformed; says which file, row and field, and what was expected."""
-
-    def __init__(self, file: str | Path, row: int | str | None, field: str | None, expected: str):
-        self.file = str(file)
-        self.row = row
-        self.field = field
-        self.expected = expected
-        where = self.file
-        if row is not None:
-            where += f", row {row}"
-        if field is not None:
-            where += f", field '{field}'"
-        super().__init__(f"{where}: {expected}")
-
-
-def grader_data_dir() -> Path:
-    """The folder holding the grader's word lists, inside the package so that an installed wheel
-    grades (OUTREACH_COACH_GRADER_DATA overrides it)."""
-    override = os.environ.get("OUTREACH_COACH_GRADER_DATA")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parent / "grader_data"
 
 
 def data_dir() -> Path:
@@ -68,29 +40,13 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise DataError(path, None, None, "file not found: check the data folder") from None
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(path, None, None, f"is not valid TOML ({error})") from None
-    except UnicodeDecodeError as error:
-        raise DataError(path, None, None, _not_utf8(error)) from None
-
-
-def _not_utf8(error: UnicodeDecodeError) -> str:
-    return f"is not UTF-8 text (bad byte at position {error.start}): save it as UTF-8"
-
-
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise DataError(path, None, None, "file not found: check the data folder") from None
     except UnicodeDecodeError as error:
-        raise DataError(path, None, None, _not_utf8(error)) from None
+        raise DataError(path, None, None, not_utf8(error)) from None
     if not text.strip():
         header = ", ".join(("id", *required))
         raise DataError(path, None, None, f"is empty: expected a header row ({header})")
@@ -165,7 +121,7 @@ def senders() -> dict[str, Sender]:
 
 
 def _tables(path: Path, key: str) -> list[dict[str, Any]]:
-    document = _read_toml(path)
+    document = read_toml(path)
     tables = document.get(key)
     if not isinstance(tables, list) or not tables:
         raise DataError(path, None, key, f"expected one or more [[{key}]] tables")
@@ -270,81 +226,17 @@ def evaluation() -> list[EvaluationItem]:
     return items
 
 
-@cache
-def topics() -> dict[str, tuple[str, ...]]:
-    """The topic lexicon: topic name to the words and phrases that signal it."""
-    path = grader_data_dir() / "topics.toml"
-    table = _read_toml(path).get("topics")
-    if not isinstance(table, dict) or not table:
-        raise DataError(path, None, "topics", "expected a [topics] table of word lists")
-    for name, words in table.items():
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise DataError(path, name, name, "expected a list of words or phrases")
-    return {name: tuple(words) for name, words in table.items()}
-
-
-@cache
-def lexicon() -> dict[str, Any]:
-    """Word lists the rules use (stopwords, generic words, acronyms, text-speak, nicknames...)."""
-    path = grader_data_dir() / "lexicon.toml"
-    document = _read_toml(path)
-    for name in ("stopwords", "generic", "acronyms", "common_words", "not_a_name"):
-        words = document.get(name)
-        if not isinstance(words, list):
-            raise DataError(path, None, name, "expected a list of words")
-        for word in words:
-            if not isinstance(word, str):
-                raise DataError(path, None, name, f"expected words in quotes, found {word!r}")
-    for name in ("misspellings", "nicknames", "text_speak", "number_words"):
-        table = document.get(name)
-        if not isinstance(table, dict):
-            raise DataError(path, None, name, f"expected a [{name}] table")
-        for key, value in table.items():
-            values = value if name == "nicknames" and isinstance(value, list) else [value]
-            if not all(isinstance(v, str) for v in values):
-                expected = "a list of names in quotes" if name == "nicknames" else "text in quotes"
-                raise DataError(path, key, name, f"expected {expected}, found {value!r}")
-    return document
-
-
-@cache
-def cues() -> dict[str, tuple[str, ...]]:
-    """Phrase lists that tell what a sentence does or what a profile says of a need."""
-    path = grader_data_dir() / "cues.toml"
-    document = _read_toml(path)
-    for name in ("connect_only", "sender_serving", "negated_fit", "solved_need", "mass_mail"):
-        phrases = document.get(name)
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
-            raise DataError(path, None, name, "expected a list of phrases")
-    return {name: tuple(phrases) for name, phrases in document.items()}
-
-
-def grader_data() -> None:
-    """Load (and so validate) the word lists grade() reads, before the first message needs them."""
-    lexicon()
-    topics()
-    cues()
-
-
 def load_all() -> None:
-    """Load and validate every course data file, so a mistake is reported when the course
-    opens, not when some later message happens to need that file."""
-    for loader in (recipients, senders, messages, scenarios, topics, lexicon, cues):
+    """Load and validate every course data file and the grader's word lists, so a mistake is
+    reported when the course opens, not when some later message happens to need that file."""
+    for loader in (recipients, senders, messages, scenarios):
         loader()
-
-
-_DERIVED: list[Callable[[], None]] = []
-
-
-def derived_from_data(function: F) -> F:
-    """Mark a cached function whose results come from the data files, so clear_cache() clears it."""
-    _DERIVED.append(function.cache_clear)
-    return function
+    load_word_lists()
 
 
 def clear_cache() -> None:
-    """Forget loaded data and everything computed from it, so edited files are read again."""
-    for loader in (recipients, senders, messages, scenarios, evaluation, topics, lexicon, cues):
+    """Forget loaded data, the grader's word lists and everything computed from them, so edited
+    files are read again."""
+    for loader in (recipients, senders, messages, scenarios, evaluation):
         loader.cache_clear()
-    for clear in _DERIVED:
-        clear()
+    clear_grader_cache()

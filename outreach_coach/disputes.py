@@ -18,8 +18,8 @@ from .files import UnreadableFile, read_json
 from .storage import DISPUTES_DIR, MAX_DRAFT_CHARS, atomic_write_text, without_surrogates
 
 if TYPE_CHECKING:
-    from .models import Recipient, Sender
-    from .report import Report
+    from .grader.profiles import Recipient, Sender
+    from .grader.report import Report
 
 FORMAT = "outreach-coach/dispute"
 FORMAT_VERSION = 1

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import data
 from .grader import grade
-from .report import CATEGORIES, Report
+from .grader.report import CATEGORIES, Report
 
 CORPUS = "corpus"
 REAL_WRITER = "real"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from .report import Finding, render_findings_html
+from .grader.report import Finding, render_findings_html
 
 MARK_STYLE = (
     "<style>.oc-text{white-space:pre-wrap;font-family:inherit;border:1px solid #ccc;"

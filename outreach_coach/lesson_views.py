@@ -18,13 +18,14 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import data, marks
-from .analysis import Analysis
-from .checks import LONG_CHARS, offer_evidence
 from .grader import grade
+from .grader.analysis import Analysis
+from .grader.checks import LONG_CHARS, offer_evidence
+from .grader.profiles import Recipient, Sender
+from .grader.report import CATEGORIES, CATEGORY_TITLES, Report, category_badge, render_findings_html
+from .grader.text import words
 from .highlight import annotated_html, highlight_html
-from .models import ExampleMessage, Recipient, Sender
-from .report import CATEGORIES, CATEGORY_TITLES, Report, category_badge, render_findings_html
-from .text import words
+from .models import ExampleMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from .files import UnreadableFile, parse_json, read_json, read_regular
 
 if TYPE_CHECKING:
-    from .report import Report
+    from .grader.report import Report
 
 ENV_VAR = "OUTREACH_COACH_PROGRESS"
 HISTORY_LIMIT = 20

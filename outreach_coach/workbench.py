@@ -28,9 +28,8 @@ from . import data, marks
 from .data import DataError
 from .disputes import dispute_record, profile_dict, write_dispute
 from .grader import grade
-from .highlight import highlight_html
-from .models import Recipient, Sender, as_recipient
-from .report import (
+from .grader.profiles import Recipient, Sender, as_recipient
+from .grader.report import (
     CATEGORIES,
     CATEGORY_TITLES,
     CategoryResult,
@@ -40,6 +39,7 @@ from .report import (
     render_findings_html,
     top_fixes_html,
 )
+from .highlight import highlight_html
 from .storage import Draft, DraftStore, QuizRecord, Version, best_of, suggested_learner_id, utc_now
 
 T = TypeVar("T")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from outreach_coach import data
+from outreach_coach.grader import wordlists
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def copy_of_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     target = tmp_path / "data"
     shutil.copytree(data.data_dir(), target)
     # The grader's word lists live in the package; the copy holds them too, in the same folder.
-    for path in data.grader_data_dir().glob("*.toml"):
+    for path in wordlists.grader_data_dir().glob("*.toml"):
         shutil.copy(path, target / path.name)
     monkeypatch.setenv("OUTREACH_COACH_DATA", str(target))
     monkeypatch.setenv("OUTREACH_COACH_GRADER_DATA", str(target))
@@ -29,7 +30,7 @@ def test_course_data_loads() -> None:
     assert len(data.messages()) >= 12
     assert len(data.scenarios()) >= 5
     assert len(data.evaluation()) >= 40
-    assert data.topics() and data.lexicon()["acronyms"]
+    assert wordlists.topics() and wordlists.lexicon()["acronyms"]
 
 
 def test_profiles_have_the_documented_fields() -> None:
@@ -103,7 +104,7 @@ def test_bad_label_type(copy_of_data: Path) -> None:
 def test_missing_file(copy_of_data: Path) -> None:
     (copy_of_data / "topics.toml").unlink()
     with pytest.raises(data.DataError, match="file not found"):
-        data.topics()
+        wordlists.topics()
 
 
 def test_scenario_kind_must_be_known(copy_of_data: Path) -> None:
@@ -128,13 +129,13 @@ def test_a_toml_file_that_is_not_utf8_says_so(copy_of_data: Path) -> None:
 def test_a_number_among_the_stopwords_names_the_list(copy_of_data: Path) -> None:
     _rewrite(copy_of_data / "lexicon.toml", "stopwords = [", "stopwords = [5, ")
     with pytest.raises(data.DataError, match=r"field 'stopwords': expected words in quotes"):
-        data.lexicon()
+        wordlists.lexicon()
 
 
 def test_a_nickname_that_is_not_text_names_the_entry(copy_of_data: Path) -> None:
     _rewrite(copy_of_data / "lexicon.toml", '"bob", ', "7, ")
     with pytest.raises(data.DataError, match=r"row robert, field 'nicknames'"):
-        data.lexicon()
+        wordlists.lexicon()
 
 
 def test_an_unclosed_quote_is_blamed_on_its_own_row(copy_of_data: Path) -> None:

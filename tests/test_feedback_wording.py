@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from outreach_coach import data, grade, lesson_views
+from outreach_coach.grader.report import render_findings_html
+from outreach_coach.grader.rules import RULES_BY_CODE
+from outreach_coach.grader.text import excerpt
 from outreach_coach.quiz import COURSE_QUIZZES
-from outreach_coach.report import render_findings_html
-from outreach_coach.rules import RULES_BY_CODE
-from outreach_coach.text import excerpt
 
 REPO = Path(__file__).resolve().parent.parent
 GRACE = data.recipients()["grace-liu"]

@@ -8,9 +8,9 @@ import pytest
 
 from outreach_coach import grade
 from outreach_coach.evaluation import cohen_kappa, corpus_part, training_writers
-from outreach_coach.fit import FEATURES, MODEL_FILE, has_cue, model, needs, open_profile
-from outreach_coach.meaning import coverage, similarity
-from outreach_coach.models import as_recipient
+from outreach_coach.grader.fit import FEATURES, MODEL_FILE, has_cue, model, needs, open_profile
+from outreach_coach.grader.meaning import coverage, similarity
+from outreach_coach.grader.profiles import as_recipient
 from tests.people import MARIA, PRIYA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def test_the_model_file_matches_a_fresh_training_run() -> None:
     sys.path.insert(0, str(ROOT / "tools"))
     from train_grader import trained
 
-    committed = json.loads((ROOT / "outreach_coach" / MODEL_FILE).read_text(encoding="utf-8"))
+    committed = json.loads((ROOT / "outreach_coach/grader/resources" / MODEL_FILE).read_text(encoding="utf-8"))
     assert committed == trained(), "stale weights: run python tools/train_grader.py"
     assert set(model()["weights"]) == {"intercept", *FEATURES}
 

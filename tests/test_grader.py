@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from outreach_coach import CATEGORIES, Recipient, grade
-from outreach_coach.checks import company_pattern
-from outreach_coach.models import as_recipient
+from outreach_coach.grader.checks import company_pattern
+from outreach_coach.grader.profiles import as_recipient
 from tests.people import GARY, GOOD_TO_MARIA, MARIA, PRIYA, STORY_MESSAGE
 
 

@@ -1,8 +1,8 @@
 """Highlighted text: flagged spans marked, overlaps merged, every piece of text escaped."""
 
 from outreach_coach import grade
+from outreach_coach.grader.report import Finding
 from outreach_coach.highlight import annotated_html, flagged_spans, highlight_html
-from outreach_coach.report import Finding
 from tests.people import GARY, MARIA, STORY_MESSAGE
 
 

@@ -11,9 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outreach_coach import grade
-from outreach_coach.checks import CLAUSE_BREAK, COMPANY_SUFFIXES, HEADLINE_PARTS, SENTENCE_START
-from outreach_coach.models import FIELD_LIMITS, MAX_PHRASES, Recipient, Sender
-from outreach_coach.text import SENTENCE_END
+from outreach_coach.grader.checks import (
+    CLAUSE_BREAK,
+    COMPANY_SUFFIXES,
+    HEADLINE_PARTS,
+    SENTENCE_START,
+)
+from outreach_coach.grader.profiles import FIELD_LIMITS, MAX_PHRASES, Recipient, Sender
+from outreach_coach.grader.text import SENTENCE_END
 
 from .people import GOOD_TO_MARIA, MARIA, PRIYA
 from .strategies import DOCUMENTED_ERRORS, messages, profiles

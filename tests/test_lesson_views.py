@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from outreach_coach import data, lesson_views
+from outreach_coach.grader.profiles import Recipient, Sender
 from outreach_coach.lesson_views import (
     NONE_FITS,
     WRITING_PAIRS,
@@ -27,7 +28,6 @@ from outreach_coach.lesson_views import (
     run_guarded,
     sender_card_html,
 )
-from outreach_coach.models import Recipient, Sender
 
 # The offer-matching exercise of lesson 4: the sender and the profiles the notebook uses.
 MATCH_SENDER = "andre-baptiste"

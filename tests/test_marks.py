@@ -23,7 +23,7 @@ from outreach_coach import marks
 REPO = Path(__file__).resolve().parents[1]
 VIEW_MODULES = [
     "outreach_coach/marks.py",
-    "outreach_coach/report.py",
+    "outreach_coach/grader/report.py",
     "outreach_coach/workbench.py",
     "outreach_coach/quiz.py",
     "outreach_coach/lesson_views.py",

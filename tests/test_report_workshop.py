@@ -21,7 +21,7 @@ from outreach_coach.classreport import (
 )
 from outreach_coach.cli import main
 from outreach_coach.grader import grade
-from outreach_coach.report import Finding
+from outreach_coach.grader.report import Finding
 from outreach_coach.storage import DraftStore
 
 S1 = next(s for s in data.scenarios().values() if s.use == "exercise")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from outreach_coach import checks, grade, rules
-from outreach_coach.checks import CHECKS
+from outreach_coach import grade
 from outreach_coach.data import DataError
-from outreach_coach.rules import RULES, RULES_BY_CODE, load_rules
+from outreach_coach.grader import checks, rules
+from outreach_coach.grader.checks import CHECKS
+from outreach_coach.grader.rules import RULES, RULES_BY_CODE, load_rules
 from tests.people import GARY, GOOD_TO_MARIA, MARIA, PRIYA
 
 # A good message with one line swapped: isolates one rule at a time.
@@ -393,8 +394,8 @@ def test_every_placeholder_in_a_message_is_one_its_check_fills() -> None:
 
 
 def test_the_rules_file_is_checked_when_the_grader_loads(tmp_path: Path) -> None:
-    good = (Path(rules.__file__).parent / "grader_data" / "rules.toml").read_text("utf-8")
-    fragments, loaded = load_rules(Path(rules.__file__).parent / "grader_data" / "rules.toml")
+    good = (Path(rules.__file__).parent / "resources" / "rules.toml").read_text("utf-8")
+    fragments, loaded = load_rules(Path(rules.__file__).parent / "resources" / "rules.toml")
     assert loaded == RULES and fragments["greeting"] == rules.GREETING
     broken = {
         "severity = \"error\"": ("severity = \"eror\"", "field 'severity'"),

@@ -1,6 +1,6 @@
 """Text helpers: words, sentences, stems and forms of one word."""
 
-from outreach_coach.text import content_stems, fold, same_word, sentences, stem, words
+from outreach_coach.grader.text import content_stems, fold, same_word, sentences, stem, words
 
 
 def test_words_keep_apostrophes_and_hyphens() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from outreach_coach import data, grade, workbench
 from outreach_coach.export import read_answers
-from outreach_coach.report import CATEGORIES, CATEGORY_TITLES, group_findings
+from outreach_coach.grader.report import CATEGORIES, CATEGORY_TITLES, group_findings
 from outreach_coach.storage import DraftStore, suggested_learner_id
 from outreach_coach.workbench import Workbench, exercise_ids
 
@@ -648,7 +648,7 @@ def test_repeated_findings_are_one_line_with_every_place_marked(store):
 
 
 def test_the_top_three_fixes_come_errors_first_in_category_order(store):
-    from outreach_coach.report import top_fixes
+    from outreach_coach.grader.report import top_fixes
 
     capstone = Workbench.capstone(recipient="grace-liu", sender="nadia-sorensen", store=store)
     report = capstone.submit(LOWERCASE)

@@ -1,7 +1,7 @@
 """Train the relevance decision: a logistic regression over the features in fit.py, fitted on
 the corpus's training writers and the team's own labelled sets (data/evaluation.toml and the
 four older held-out sets, all tuned on long ago), never on held-out writers or the real
-messages. Writes outreach_coach/relevance_model.json.
+messages. Writes outreach_coach/grader/resources/relevance_model.json.
 
 Run: python tools/train_grader.py            (write the weights)
      python tools/train_grader.py --check    (fail when retraining gives other weights)
@@ -17,15 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from outreach_coach.analysis import Analysis
-from outreach_coach.checks import offer_evidence
 from outreach_coach.evaluation import Labelled, corpus_part, course_set, holdout_set
-from outreach_coach.fit import FEATURES, MODEL_FILE, has_cue
-from outreach_coach.models import as_recipient, as_sender
+from outreach_coach.grader.analysis import Analysis
+from outreach_coach.grader.checks import offer_evidence
+from outreach_coach.grader.fit import FEATURES, MODEL_FILE, has_cue
+from outreach_coach.grader.profiles import as_recipient, as_sender
 
 TEAM_SETS = ("holdout.toml", "holdout2.toml", "holdout3.toml", "holdout4.toml")
 PENALTY = 1.0  # L2 strength: keeps weights small and the fit stable on a few hundred offers
-OUTPUT = Path(__file__).resolve().parent.parent / "outreach_coach" / MODEL_FILE
+OUTPUT = Path(__file__).resolve().parents[1] / "outreach_coach/grader/resources" / MODEL_FILE
 
 
 def feature_rows(items: list[Labelled]) -> tuple[np.ndarray, np.ndarray, list[str]]:

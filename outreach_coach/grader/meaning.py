@@ -13,7 +13,7 @@ from importlib.resources import files
 
 import numpy as np
 
-from . import data
+from . import wordlists
 from .text import fold, generic_words, same_word, words
 
 MODEL = "l2_supercat"
@@ -83,7 +83,7 @@ def word_vector(word: str) -> np.ndarray:
     return pooled / norm if norm else pooled
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 # 2,048 texts hold a class of drafts' sentences in about 25 MB; more only costs a class report's
 # memory (each draft is new there), never a learner's speed.
 @lru_cache(maxsize=2048)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
-from . import marks
+from .. import marks
 
 CATEGORIES = ("personalization", "relevance", "mechanics", "etiquette")
 CATEGORY_TITLES = {

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from . import data
-from .models import Recipient, Sender, is_title
+from . import wordlists
+from .profiles import Recipient, Sender, is_title
 from .text import Span, common_prefix_length, content_stems, fold, sentences, words
 
 # Checks read this much of a message: longer texts are already far past any sensible length
@@ -55,11 +55,11 @@ class Line:
         return self.text.strip()
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=1024)
 def name_variants(first_name: str) -> frozenset[str]:
     """The folded forms of a first name that count as that name (Dan for Daniel, Bob for Robert)."""
-    nicknames = data.lexicon()["nicknames"]
+    nicknames = wordlists.lexicon()["nicknames"]
     parts = {fold(part) for part in re.split(r"[-\s]+", first_name) if part}
     full = fold(first_name)
     variants = {full, *parts}
@@ -165,7 +165,7 @@ class Analysis:
         tokens = stripped.replace(",", " ").split()
         name_tokens = []
         for token in tokens:
-            if not NAME_WORD.fullmatch(token) or fold(token) in data.lexicon()["stopwords"]:
+            if not NAME_WORD.fullmatch(token) or fold(token) in wordlists.lexicon()["stopwords"]:
                 break
             name_tokens.append(token)
         if not name_tokens and len(tokens) <= 2 and self._signs_as_sender(stripped):

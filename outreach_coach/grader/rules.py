@@ -1,4 +1,4 @@
-"""The grader's rules, read from grader_data/rules.toml: code, name, category, severity,
+"""The grader's rules, read from resources/rules.toml: code, name, category, severity,
 message, hint, why and lesson.
 
 A rule either lists regular expressions (run by the generic `existence` check) or names one of
@@ -14,8 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .data import DataError, _read_toml, grader_data_dir
 from .report import CATEGORIES
+from .wordlists import DataError, grader_data_dir, read_toml
 
 SEVERITIES = ("error", "warning", "info")
 REQUIRED = ("code", "name", "category", "severity", "message", "hint", "why", "lesson")
@@ -54,7 +54,7 @@ def _text(table: dict[str, Any], key: str, path: Path, where: str) -> str:
 
 def load_rules(path: Path) -> tuple[dict[str, str], tuple[Rule, ...]]:
     """The shared pattern fragments and the rules in a rules.toml; DataError says what to fix."""
-    document = _read_toml(path)
+    document = read_toml(path)
     lessons = document.get("lessons")
     fragments = document.get("fragments")
     for name, table in (("lessons", lessons), ("fragments", fragments)):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import data
+from . import wordlists
 from .analysis import Analysis
 from .checks import run_rules
-from .models import Recipient, Sender, as_recipient, as_sender
+from .profiles import Recipient, Sender, as_recipient, as_sender
 from .report import CATEGORIES, CategoryResult, Report
 from .rules import RULES
 
@@ -24,7 +24,7 @@ def grade(
             f"grade() needs the message as text (str), got {type(message).__name__}: "
             "pass the draft's text, e.g. grade(textarea.value, recipient=profile)"
         )
-    data.grader_data()
+    wordlists.load()
     profile = as_recipient(recipient)
     author = as_sender(sender) if sender is not None else None
     analysis = Analysis(message, profile, author)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import snowballstemmer
 
-from . import data
+from . import wordlists
 
 # One word: letters or digits, joined by single apostrophes, hyphens or ampersands (R&D, co-op).
 WORD = re.compile(r"[^\W_]+(?:['’&-][^\W_]+)*")
@@ -98,13 +98,13 @@ def _append_sentence(pieces: list[Span], text: str, start: int, end: int, offset
 INFLECTIONS = ("", "s", "es", "ed", "d", "ing")
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @cache
 def generic_words() -> frozenset[str]:
     """Stopwords and words too common in business writing to prove a connection, with their
     plain inflections. Listed as words, not stems: the stem of "officer" would also drop
     "office", and the stem of "product" would drop "production"."""
-    listed = [fold(w) for w in (*data.lexicon()["stopwords"], *data.lexicon()["generic"])]
+    listed = [fold(w) for w in (*wordlists.lexicon()["stopwords"], *wordlists.lexicon()["generic"])]
     return frozenset(word + ending for word in listed for ending in INFLECTIONS) | frozenset(
         word[:-1] for word in listed if word.endswith("s") and len(word) > 3
     )
@@ -115,12 +115,12 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
     return set(_content_stems(text)).difference(exclude)
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=16384)
 def _content_stems(text: str) -> frozenset[str]:
     # Profiles and sentences are graded again and again: each text is read once.
     generic = generic_words()
-    numbers = data.lexicon()["number_words"]
+    numbers = wordlists.lexicon()["number_words"]
     result = set()
     for span in words(text):
         token = span.text

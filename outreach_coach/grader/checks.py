@@ -1,4 +1,4 @@
-"""The few generic check functions that run the rules (grader_data/rules.toml) on a message."""
+"""The few generic check functions that run the rules (resources/rules.toml) on a message."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
 
-from . import data, fit
+from . import fit, wordlists
 from .analysis import Analysis, Line, signature_matches
 from .meaning import similarity
-from .models import Recipient, is_title
+from .profiles import Recipient, is_title
 from .report import Finding
 from .rules import GREETING, GROUP, RULES_BY_CODE, Rule
 from .text import (
@@ -161,7 +161,7 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         if titled and fold(span.text) in surnames:
             return
     match = ADDRESSED.match(window)
-    not_a_name = data.lexicon()["not_a_name"]
+    not_a_name = wordlists.lexicon()["not_a_name"]
     if match and fold(match.group("name")) not in not_a_name and not GROUP_GREETING.match(window):
         name = match.group("name")
         start = opening.start + match.start("name")
@@ -179,12 +179,12 @@ def _company_names(company: str) -> list[str]:
     lead = 1 if parts and fold(parts[0]) == "the" else 0
     if len(parts) > lead + 1:
         first = parts[lead]
-        if len(first) >= 4 and fold(first) not in data.lexicon()["generic"]:
+        if len(first) >= 4 and fold(first) not in wordlists.lexicon()["generic"]:
             names.append(" ".join(parts[: lead + 1]))
     return names
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=1024)
 def company_pattern(company: str) -> re.Pattern[str] | None:
     """A pattern for the ways a message may name this company, or None for an empty name."""
@@ -364,14 +364,14 @@ ME_WORDS = frozenset("i i'm i've i'd i'll we we're we've we'd we'll me my mine o
 YOU_WORDS = frozenset("you your yours you're you've you'd you'll yourself yourselves".split())
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @cache
 def _topic_index() -> tuple[dict[str, frozenset[str]], dict[str, tuple[tuple[str, str], ...]]]:
     """Single-stem topic entries by stem, and multi-word entries as space-joined stems, filed
     under their first stem (a text is then checked only for the phrases that can start in it)."""
     singles: dict[str, set[str]] = {}
     phrases: list[tuple[str, str]] = []
-    for topic, entries in data.topics().items():
+    for topic, entries in wordlists.topics().items():
         for entry in entries:
             stems = phrase_stems(entry)
             if len(stems) == 1 and entry.isupper():
@@ -390,7 +390,7 @@ def _topic_index() -> tuple[dict[str, frozenset[str]], dict[str, tuple[tuple[str
     )
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=4096)
 def topic_terms(text: str) -> dict[str, frozenset[str]]:
     """The topics of the lexicon that a text touches, each with the terms that touched it."""
@@ -718,18 +718,18 @@ def _is_caps(word: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @cache
 def _acronyms() -> frozenset[str]:
-    return frozenset(a.upper() for a in data.lexicon()["acronyms"])
+    return frozenset(a.upper() for a in wordlists.lexicon()["acronyms"])
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @cache
 def _english_words() -> frozenset[str]:
     """Ordinary words the course knows: a capitalised one of these is shouting, not an acronym."""
-    lexicon = data.lexicon()
-    topic_words = [w for entries in data.topics().values() for w in entries if " " not in w]
+    lexicon = wordlists.lexicon()
+    topic_words = [w for entries in wordlists.topics().values() for w in entries if " " not in w]
     listed = [*lexicon["stopwords"], *lexicon["generic"], *lexicon["common_words"], *topic_words]
     return frozenset(fold(word) for word in listed)
 
@@ -779,7 +779,7 @@ def _abbreviation_part(text: str, span: Span) -> bool:
 @check("text_speak")
 def text_speak(analysis: Analysis) -> Iterator[Finding]:
     """MECH006: chat shorthand such as u, ur, pls, thx."""
-    table = data.lexicon()["text_speak"]
+    table = wordlists.lexicon()["text_speak"]
     text = analysis.head
     for span in words(text):
         folded = fold(span.text)
@@ -793,7 +793,7 @@ def text_speak(analysis: Analysis) -> Iterator[Finding]:
 @check("misspelling")
 def misspelling(analysis: Analysis) -> Iterator[Finding]:
     """MECH007: a word from the list of common misspellings (never the profiles' own words)."""
-    table = data.lexicon()["misspellings"]
+    table = wordlists.lexicon()["misspellings"]
     for span in words(analysis.head):
         folded = fold(span.text)
         if folded in table and folded not in analysis.protected:

@@ -16,9 +16,9 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
-from . import data
+from . import wordlists
 from .meaning import coverage, similarity
-from .models import Recipient, Sender
+from .profiles import Recipient, Sender
 from .text import content_stems, excerpt, sentences
 
 MODEL_FILE = "relevance_model.json"
@@ -55,11 +55,11 @@ FEATURES = (
 )
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @cache
 def cue_pattern(name: str) -> re.Pattern[str]:
-    """One pattern for a list of cue phrases in grader_data/cues.toml, matched as whole words."""
-    phrases = sorted(data.cues()[name], key=len, reverse=True)
+    """One pattern for a list of cue phrases in resources/cues.toml, matched as whole words."""
+    phrases = sorted(wordlists.cues()[name], key=len, reverse=True)
     body = "|".join(r"[ \t]+".join(re.escape(word) for word in p.split()) for p in phrases)
     return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])", re.IGNORECASE)
 
@@ -95,7 +95,7 @@ def statements(field: str) -> list[str]:
     return [s.text.strip() for s in sentences(field) if len(content_stems(s.text)) >= 2]
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=1024)
 def needs(recipient: Recipient) -> tuple[Need, ...]:
     """The profile's need statements: each interest, each sentence of the post and the About,
@@ -112,7 +112,7 @@ def needs(recipient: Recipient) -> tuple[Need, ...]:
     return tuple(found)
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=1024)
 def open_profile(recipient: Recipient) -> Recipient:
     """The profile without the sentences that say a need is already met."""
@@ -227,7 +227,7 @@ def _match(first: str, second: str) -> float:
     return 2 * cover * precision / (cover + precision) if cover + precision > 0 else 0.0
 
 
-@data.derived_from_data
+@wordlists.derived_from_data
 @lru_cache(maxsize=1024)
 def _met_only_stems(recipient: Recipient) -> frozenset[str]:
     """Words of the profile's met-need statements that its open needs never use."""
@@ -240,7 +240,8 @@ def _met_only_stems(recipient: Recipient) -> frozenset[str]:
 @cache
 def model() -> dict[str, Any]:
     """The learned weights of the decision (written by tools/train_grader.py)."""
-    return json.loads(files("outreach_coach").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    weights = files(__package__).joinpath("resources", MODEL_FILE)
+    return json.loads(weights.read_text(encoding="utf-8"))
 
 
 def probability(values: Mapping[str, float], weights: Mapping[str, float]) -> float:
