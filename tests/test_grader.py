@@ -309,3 +309,25 @@ def test_naming_their_industry_is_not_an_offer_that_fits() -> None:
         "offers": ["restaurant software"],
     }
     assert not grade(text, recipient=cafe, sender=sender).categories["relevance"].passed
+
+
+def test_the_grader_imports_nothing_of_the_course() -> None:
+    """The grader subpackage stands alone: only its own modules and the status marks, never the
+    course's lessons, widgets, storage or data (so the course depends on it, not the reverse)."""
+    import ast
+    from pathlib import Path
+
+    import outreach_coach.grader
+
+    outside = {}
+    for path in Path(outreach_coach.grader.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                names = [alias.name for alias in node.names]
+                if node.module or names != ["marks"]:
+                    outside[path.name] = (node.module, names)
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                if (module or "").startswith("outreach_coach"):
+                    outside[path.name] = module
+    assert outside == {}

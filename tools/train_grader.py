@@ -20,8 +20,9 @@ import numpy as np
 from outreach_coach.evaluation import Labelled, corpus_part, course_set, holdout_set
 from outreach_coach.grader.analysis import Analysis
 from outreach_coach.grader.checks import offer_evidence
-from outreach_coach.grader.fit import FEATURES, MODEL_FILE, has_cue
+from outreach_coach.grader.fit import FEATURES, MODEL_FILE
 from outreach_coach.grader.profiles import as_recipient, as_sender
+from outreach_coach.grader.wordlists import has_cue
 
 TEAM_SETS = ("holdout.toml", "holdout2.toml", "holdout3.toml", "holdout4.toml")
 PENALTY = 1.0  # L2 strength: keeps weights small and the fit stable on a few hundred offers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from . import wordlists
 from .profiles import Recipient, Sender, is_title
@@ -14,16 +14,27 @@ from .text import Span, common_prefix_length, content_stems, fold, sentences, wo
 # (and get the too-long warning), and this keeps grading a 1 MB paste well under a second.
 MAX_ANALYSED_CHARS = 20_000
 
-SIGN_OFF = re.compile(
-    r"^[ \t]*(?:[-–—~][ \t]*)?(?:with[ \t]+)?(?:best(?: regards| wishes)?|kind regards|warm regards"
-    r"|warmest regards|warmly|regards|cheers|thanks(?: again| so much| a lot| in advance)?"
-    r"|thank you(?: again)?"
-    r"|many thanks|sincerely|all the best|talk soon|take care|respectfully|with thanks"
-    r"|yours(?: truly| sincerely)?|speak soon|with gratitude|gratefully"
-    r"|xoxo|hugs|cordially|kindly|have a (?:great|good|nice) (?:day|week|weekend))\b"
-    r"[ \t,.!:;—–-]*(?P<rest>[^\n]*)$",
-    re.IGNORECASE,
-)
+
+@wordlists.derived_from_data
+@cache
+def sign_off() -> re.Pattern[str]:
+    """A line that starts with a closing ("Best regards,", "- Thanks!") and what follows it."""
+    return re.compile(
+        r"^[ \t]*(?:[-–—~][ \t]*)?(?:with[ \t]+)?"
+        rf"(?:{wordlists.cue_alternation('sign_offs')})\b[ \t,.!:;—–-]*(?P<rest>[^\n]*)$",
+        re.IGNORECASE,
+    )
+
+
+@wordlists.derived_from_data
+@cache
+def sign_off_line() -> re.Pattern[str]:
+    """A line that holds only a closing ("Thanks!"), so the next line starts a sentence."""
+    return re.compile(
+        rf"^[ \t]*(?:{wordlists.cue_alternation('sign_offs')})[ \t]*[,.!]?[ \t]*$", re.IGNORECASE
+    )
+
+
 CONTACT_LINE = re.compile(
     r"^[ \t]*(?:(?:tel|phone|mobile|cell|m|t|e|email|web)[ \t]*[:.][ \t]*\S[^\n]*"
     r"|[+(\d][\d ()./-]{6,}\d[ \t]*|\S+@\S+|(?:https?://|www\.)\S+|\[[^\]\n]{1,60}\])[ \t]*$",
@@ -132,7 +143,7 @@ class Analysis:
             tail = tail[:-1]
         for index in range(len(tail) - 1, -1, -1):
             line = tail[index]
-            match = SIGN_OFF.match(line.text)
+            match = sign_off().match(line.text)
             if not match or (len(line.stripped) > 60 and not match.group("rest")):
                 continue
             rest = match.group("rest").strip()

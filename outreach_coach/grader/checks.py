@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from itertools import islice
 
 from . import fit, wordlists
-from .analysis import Analysis, Line, signature_matches
+from .analysis import Analysis, Line, sign_off_line, signature_matches
 from .meaning import similarity
 from .profiles import Recipient, is_title
 from .report import Finding
@@ -112,22 +112,27 @@ def existence(analysis: Analysis, rule: Rule) -> Iterator[Finding]:
 
 # --- personalization --------------------------------------------------------------------------
 
-ADDRESSED = re.compile(
-    rf"^[ \t]*(?i:{GREETING})[ \t,]+(?:(?i:mr|mrs|ms|mx|dr|prof)\.?[ \t]+)?"
-    r"(?P<name>[A-ZÀ-Þ][\w'’-]*)"
-)
+
+@wordlists.derived_from_data
+@cache
+def addressed() -> re.Pattern[str]:
+    """A greeting, perhaps a courtesy title, then the capitalised word it addresses."""
+    titles = "|".join(re.escape(t) for t in wordlists.lexicon()["courtesy_titles"])
+    return re.compile(
+        rf"^[ \t]*(?i:{GREETING})[ \t,]+(?:(?i:{titles})\.?[ \t]+)?(?P<name>[A-ZÀ-Þ][\w'’-]*)"
+    )
+
+
+@wordlists.derived_from_data
+@cache
+def offer_nouns() -> frozenset[str]:
+    """Stems of what an offer hands over (a demo, a quote): never a tie to a need."""
+    return frozenset(stem(word) for word in wordlists.lexicon()["offer_nouns"])
+
+
 GREETING_START = re.compile(rf"^\W*{GREETING}\b", re.IGNORECASE)
 # A group greeting is PERS004's to report, never a wrong name: one list of groups, rules.toml's.
 GROUP_GREETING = re.compile(rf"^[ \t]*{GREETING}[ \t,]+{GROUP}\b", re.IGNORECASE)
-ACTIVITY_CUES = re.compile(
-    r"\b(?:post|posted|article|wrote|write-?up|talk|keynote|panel|webinar|podcast|episode|"
-    r"interview|announce\w*|launch\w*|congrat\w*|saw|seen|read|noticed|shared|mention\w*|"
-    r"sorry to (?:hear|read|see)|sad to (?:hear|read|see)|hear(?:d|ing)? (?:about|that)|"
-    r"promot\w*|anniversary|award\w*|won|milestone|celebrat\w*|opened|opening|expan\w*|"
-    r"hired|hiring|joined|publish\w*|present\w*|spoke|comment\w*|thread|video|newsletter|"
-    r"news|recent\w*|latest|update|photo\w*|pictures?)\b",
-    re.IGNORECASE,
-)
 # Starting only at a comma, a full stop or the first space of a run keeps a name padded with
 # thousands of spaces linear.
 COMPANY_SUFFIXES = re.compile(
@@ -160,7 +165,7 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
         titled = index > 0 and is_title(tokens[index - 1].text)
         if titled and fold(span.text) in surnames:
             return
-    match = ADDRESSED.match(window)
+    match = addressed().match(window)
     not_a_name = wordlists.lexicon()["not_a_name"]
     if match and fold(match.group("name")) not in not_a_name and not GROUP_GREETING.match(window):
         name = match.group("name")
@@ -198,12 +203,17 @@ HEADLINE_PARTS = re.compile(
 )
 
 
-CLAUSE_SPLIT = re.compile(r"[,;:—–]\s+|\s+(?:while|because|since|so that|and)\s+")
+# A split starts only where a run of white space starts and takes the run possessively, so a run
+# of spaces is read once (retrying from each of its spaces made 20,000 of them take 10 s).
+CLAUSE_SPLIT = re.compile(r"[,;:—–]\s++|(?<!\s)\s++(?:while|because|since|so that|and)\s++")
 
 
 def _offering(clause: str) -> bool:
     """A clause in the sender's voice that offers or does something."""
-    return bool(WE_VOICE.search(clause) or (I_VOICE.search(clause) and OFFER_VERBS.search(clause)))
+    return bool(
+        WE_VOICE.search(clause)
+        or (I_VOICE.search(clause) and wordlists.has_cue("offer_verbs", clause))
+    )
 
 
 # Keyed by the Analysis object itself (identity): the personalization check and the relevance
@@ -230,7 +240,7 @@ def _detail_matches(analysis: Analysis) -> Iterator[tuple[Span, str]]:
     for sentence in analysis.body_sentences:
         text = sentence.text
         stems = content_stems(text, exclude)
-        cue = bool(ACTIVITY_CUES.search(text))
+        cue = bool(wordlists.has_cue("activity", text))
         if pitch and not cue:
             # Only the clauses that make the offer lose the pitch's words: "if the homework
             # club needs a home while the roof is fixed, our room is free" still speaks of them.
@@ -276,7 +286,7 @@ def _details_by_meaning(analysis: Analysis, pitch: set[str]) -> Iterator[tuple[S
     exclude = analysis.recipient_name_stems | pitch
     for sentence in analysis.body_sentences:
         text = sentence.text
-        if not (analysis.second_person(text) or ACTIVITY_CUES.search(text)):
+        if not (analysis.second_person(text) or wordlists.has_cue("activity", text)):
             continue
         stems = content_stems(text, exclude)
         for statement in statements:
@@ -291,7 +301,7 @@ def _details_by_meaning(analysis: Analysis, pitch: set[str]) -> Iterator[tuple[S
 @check("mass_mail")
 def mass_mail(analysis: Analysis) -> Iterator[Finding]:
     """PERS008 and ETIQ007: a line in the body that shows the message went to many people."""
-    for match in islice(fit.cue_pattern("mass_mail").finditer(analysis.head), 3):
+    for match in islice(wordlists.cue_pattern("mass_mail").finditer(analysis.head), 3):
         yield finding(analysis, "PERS008", match.start(), match.end())
         yield finding(analysis, "ETIQ007", match.start(), match.end())
 
@@ -322,44 +332,6 @@ INTRODUCTION = re.compile(
 )
 WE_VOICE = re.compile(r"\b(?:we|we've|we'd|we'll|we're|our|us)\b", re.IGNORECASE)
 I_VOICE = re.compile(r"\b(?:i|i've|i'd|i'll|i'm|my team)\b", re.IGNORECASE)
-OFFER_VERBS = re.compile(
-    r"\b(?:offer\w*|help\w*|provid\w*|build\w*|design\w*|install\w*|sell\w*|suppl\w*|deliver\w*|"
-    r"creat\w*|handl\w*|manag\w*|train\w*|teach\w*|coach\w*|speciali[sz]\w*|work with|support\w*|"
-    r"partner\w*|share|send|show|walk you|set up|put together|organi[sz]\w*|host\w*|cater\w*|"
-    r"clean\w*|photograph\w*|shoot|audit\w*|review\w*|fix\w*|automat\w*|reduc\w*|cut\w*|sav\w*|"
-    r"bring|plan\w*|sourc\w*|recruit\w*|find|prepar\w*|develop\w*|writ\w*|translat\w*|insur\w*|"
-    r"ship\w*|haul\w*|test\w*|print\w*|mail\w*|plac\w*|staff\w*|match\w*|inspect\w*|maintain\w*|repair\w*|run|runs|make|makes|do|does|"
-    r"focus\w*|serve|serving|assist\w*|guide|map|track\w*|monitor\w*|prevent\w*|protect\w*|"
-    r"look after|looks after|take care of|servic\w*|streamlin\w*|improv\w*|boost\w*|"
-    r"increas\w*|lower\w*|optimi[sz]\w*|implement\w*|"
-    r"integrat\w*|migrat\w*|connect\w*|introduc\w*|outsourc\w*|equip\w*|lend\w*|financ\w*)\b",
-    re.IGNORECASE,
-)
-ASK_PHRASES = re.compile(
-    r"\b(?:would you|could you|could we|can we|can i|may i|shall we|shall i|are you open|open to|"
-    r"interested in|happy to|glad to|keen to|love to|like to|want me to|worth a|if (?:it'?s )?"
-    r"(?:useful|helpful)|if it helps|let me know if|let's|how about|would it|do you want|"
-    r"feel free|check out|take a look|sign up|book a|schedule|grab|try|visit|download|call me|"
-    r"reach out)\b",
-    re.IGNORECASE,
-)
-OFFER_NOUNS = frozenset(
-    stem(w)
-    for w in "demo trial quote consultation call chat coffee meeting sample intro introduction "
-    "session tour estimate proposal walkthrough conversation".split()
-)
-COMPLIMENT = re.compile(
-    r"\b(?:loved|enjoyed|congrat\w*|great (?:post|article|talk)|saw|noticed|read|impressed|"
-    r"liked|appreciated|admire|fascinating|inspiring|caught my eye|stood out|"
-    r"your (?:recent |latest )?(?:post|article|talk|announcement|write-?up))\b",
-    re.IGNORECASE,
-)
-SOFT_ASK = re.compile(
-    r"\?|\b(?:let me know|would you|could we|are you open|open to|happy to|glad to|if (?:it'?s )?"
-    r"(?:useful|helpful)|if it helps|feel free|shall we|can i|may i|want me to|would it|let's|"
-    r"love to hear|curious|worth a|(?:message|msg|call|email|text|ping) me|get back to me)\b",
-    re.IGNORECASE,
-)
 ME_WORDS = frozenset("i i'm i've i'd i'll we we're we've we'd we'll me my mine our ours us".split())
 YOU_WORDS = frozenset("you your yours you're you've you'd you'll yourself yourselves".split())
 
@@ -453,11 +425,11 @@ def offer_passages(analysis: Analysis) -> list[str]:
             voice = (
                 bool(WE_VOICE.search(clause))
                 or names_company
-                or bool(I_VOICE.search(clause) and OFFER_VERBS.search(clause))
+                or bool(I_VOICE.search(clause) and wordlists.has_cue("offer_verbs", clause))
             )
-            asks = bool(ASK_PHRASES.search(clause)) or (question and clause is clauses[-1])
+            asks = bool(wordlists.has_cue("asks", clause)) or (question and clause is clauses[-1])
             names_offer = bool(own_words & content_stems(clause))
-            if COMPLIMENT.search(clause) or _asks_for_self(clause):
+            if wordlists.has_cue("compliments", clause) or _asks_for_self(clause):
                 continue
             if not (voice or asks or names_offer):
                 # Before the offer it sets the scene ("after a migration like that"); after it,
@@ -474,7 +446,9 @@ def offer_passages(analysis: Analysis) -> list[str]:
 
 def _asks_for_self(clause: str) -> bool:
     """True for a clause that only asks to connect or asks a favour for the sender."""
-    return bool(fit.has_cue("connect_only", clause) or fit.has_cue("sender_serving", clause))
+    return bool(
+        wordlists.has_cue("connect_only", clause) or wordlists.has_cue("sender_serving", clause)
+    )
 
 
 def _need_sources(recipient: Recipient) -> list[tuple[str, str, str, int]]:
@@ -499,21 +473,13 @@ def _need_sources(recipient: Recipient) -> list[tuple[str, str, str, int]]:
 
 
 def _needed(text: str) -> int:
-    return 1 if NEED_CUE.search(text) else 2
-
-
-NEED_CUE = re.compile(
-    r"\b(?:looking for|looking to|in search of|searching for|seeking|needs?|needed|wants? to|"
-    r"hoping to|plans? to|planning|struggl\w*|hiring|will (?:start|open|launch|begin)|"
-    r"preparing|to replace|replacing|upgrading)\b",
-    re.IGNORECASE,
-)
+    return 1 if wordlists.has_cue("need", text) else 2
 
 
 def _tie(analysis: Analysis, offer_text: str, recipient: Recipient) -> fit.Tie | None:
     """The need in `recipient`'s profile an offer connects to, by shared stems or a shared
     topic, or None."""
-    exclude = analysis.recipient_name_stems | OFFER_NOUNS
+    exclude = analysis.recipient_name_stems | offer_nouns()
     # Their own name and company ("your inn's books") make an offer sound fitted, not fit.
     offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in exclude)
     offer_topics = topic_terms(offer_text)
@@ -562,7 +528,7 @@ def offer_evidence(analysis: Analysis) -> OfferEvidence:
         # Vague phrases and web addresses say nothing about what is offered.
         for pattern in (*vague_rule.compiled, *RULES_BY_CODE["ETIQ006"].compiled):
             cleaned = pattern.sub(" ", cleaned)
-        if content_stems(cleaned, analysis.recipient_name_stems | OFFER_NOUNS):
+        if content_stems(cleaned, analysis.recipient_name_stems | offer_nouns()):
             concrete.append(cleaned)
     if not concrete:
         return OfferEvidence(passages, concrete, vague, None, None)
@@ -575,7 +541,9 @@ def offer_evidence(analysis: Analysis) -> OfferEvidence:
     sentences_ = analysis.body_sentences
     about_them = {sentence.start for sentence, _ in detail_matches(analysis)}
     context = " ".join(
-        s.text for s in sentences_ if s.start not in about_them and not COMPLIMENT.search(s.text)
+        s.text
+        for s in sentences_
+        if s.start not in about_them and not wordlists.has_cue("compliments", s.text)
     )
     body = " ".join(s.text for s in sentences_)
     decision = fit.decide(concrete, analysis.recipient, analysis.sender, tie, body, context)
@@ -584,7 +552,7 @@ def offer_evidence(analysis: Analysis) -> OfferEvidence:
 
 def _cue_finding(analysis: Analysis, code: str, cue: str) -> Finding | None:
     body = analysis.head[: analysis.body_end]
-    match = fit.has_cue(cue, body)
+    match = wordlists.has_cue(cue, body)
     return finding(analysis, code, match.start(), match.end()) if match else None
 
 
@@ -646,7 +614,7 @@ def closing_ask(analysis: Analysis) -> Iterator[Finding]:
         text = sentence.text
         for pattern in pressure:
             text = pattern.sub(" ", text)  # "call me today!" is pressure, not a soft ask
-        if SOFT_ASK.search(text):
+        if "?" in text or wordlists.has_cue("soft_asks", text):
             return
     yield finding(analysis, "REL006")
 
@@ -664,13 +632,6 @@ ENDS_SENTENCE = re.compile(r"[.!?:…)\]]$")
 NOT_A_SENTENCE_WORD = re.compile(r"(?:https?:|www\.|\S*@|\S*\.\w)", re.IGNORECASE)
 
 
-SIGN_OFF_LINE = re.compile(
-    r"^[ \t]*(?:best|regards|kind regards|cheers|thanks|thank you|sincerely|all the best)"
-    r"[ \t]*[,.!]?[ \t]*$",
-    re.IGNORECASE,
-)
-
-
 def _sentence_starts(analysis: Analysis) -> Iterator[int]:
     previous = None
     for line in analysis.lines:
@@ -681,7 +642,7 @@ def _sentence_starts(analysis: Analysis) -> Iterator[int]:
             previous is None
             or bool(ENDS_SENTENCE.search(previous.stripped))
             or analysis.greeting_only(previous)
-            or bool(SIGN_OFF_LINE.match(previous.text))
+            or bool(sign_off_line().match(previous.text))
         )
         if begins_sentence:
             yield line.start + LINE_LEAD.match(line.text).end()

@@ -55,20 +55,6 @@ FEATURES = (
 )
 
 
-@wordlists.derived_from_data
-@cache
-def cue_pattern(name: str) -> re.Pattern[str]:
-    """One pattern for a list of cue phrases in resources/cues.toml, matched as whole words."""
-    phrases = sorted(wordlists.cues()[name], key=len, reverse=True)
-    body = "|".join(r"[ \t]+".join(re.escape(word) for word in p.split()) for p in phrases)
-    return re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])", re.IGNORECASE)
-
-
-def has_cue(name: str, text: str) -> re.Match[str] | None:
-    """The first cue phrase of the named list in text, or None."""
-    return cue_pattern(name).search(text)
-
-
 @dataclass(frozen=True)
 class Tie:
     """A need the offer shares words or a topic with: the profile field it is in ("interest",
@@ -104,7 +90,7 @@ def needs(recipient: Recipient) -> tuple[Need, ...]:
     fields = ((recipient.recent_activity, "their recent post"), (recipient.about, "their About"))
     for field, label in fields:
         for text in statements(field):
-            met = bool(has_cue("solved_need", text))
+            met = bool(wordlists.has_cue("solved_need", text))
             found.append(Need(text, f"{label} ('{excerpt(text, 70)}')", met))
     role = re.split(r"\s+(?:at|@)\s+|\s*[|]\s*", recipient.headline)[0]
     if role:
@@ -119,7 +105,9 @@ def open_profile(recipient: Recipient) -> Recipient:
 
     def kept(field: str) -> str:
         spans = sentences(field)
-        return " ".join(s.text.strip() for s in spans if not has_cue("solved_need", s.text))
+        return " ".join(
+            s.text.strip() for s in spans if not wordlists.has_cue("solved_need", s.text)
+        )
 
     return replace(
         recipient, recent_activity=kept(recipient.recent_activity), about=kept(recipient.about)
@@ -207,7 +195,8 @@ def features(
         ),
         "body_meaning": similarity(context, all_text),
         "asks_for_self": 1.0
-        if has_cue("connect_only", message) or has_cue("sender_serving", message)
+        if wordlists.has_cue("connect_only", message)
+        or wordlists.has_cue("sender_serving", message)
         else 0.0,
         "met_words": 1.0 if content_stems(offer) & met_only else 0.0,
         "pitched_met_words": 1.0 if pitched_met else 0.0,

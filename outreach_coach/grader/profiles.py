@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from typing import Any
+
+from . import wordlists
 
 # What one profile may hold. LinkedIn's own limits are lower (a headline 220 characters, About
 # 2,600, a post 3,000); past these a profile only makes grading slower, never fairer.
@@ -59,17 +62,15 @@ class Sender:
         return first_name_of(self.name)
 
 
-# Courtesy titles, English and the ones non-native writers carry over ("Sehr geehrte Frau Weber").
-TITLE_WORDS = frozenset(
-    "dr mr mrs ms mx prof miss sir madam frau herr monsieur madame mme mlle signor signora "
-    "sig sr sra srta señor señora senhor senhora dott dottssa mevrouw meneer dhr mevr pan pani"
-    .split()
-)
+@cache
+def courtesy_titles() -> frozenset[str]:
+    """Courtesy titles (Dr, Ms, Frau, Señora...), from the lexicon."""
+    return frozenset(wordlists.lexicon()["courtesy_titles"])
 
 
 def is_title(word: str) -> bool:
     """True for a courtesy title such as Dr or Ms., with or without its full stop."""
-    return word.lower().strip(".") in TITLE_WORDS
+    return word.lower().strip(".") in courtesy_titles()
 
 
 def first_name_of(full_name: str) -> str:

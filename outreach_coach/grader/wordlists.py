@@ -4,6 +4,7 @@ wheel grades), read once, validated on load, and DataError naming the file, row 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from functools import cache
@@ -56,6 +57,31 @@ def not_utf8(error: UnicodeDecodeError) -> str:
     return f"is not UTF-8 text (bad byte at position {error.start}): save it as UTF-8"
 
 
+LEXICON_LISTS = (
+    "stopwords",
+    "generic",
+    "acronyms",
+    "common_words",
+    "not_a_name",
+    "courtesy_titles",
+    "offer_nouns",
+)
+CUE_LISTS = (
+    "connect_only",
+    "sender_serving",
+    "negated_fit",
+    "solved_need",
+    "mass_mail",
+    "activity",
+    "offer_verbs",
+    "asks",
+    "soft_asks",
+    "compliments",
+    "need",
+    "sign_offs",
+)
+
+
 @cache
 def topics() -> dict[str, tuple[str, ...]]:
     """The topic lexicon: topic name to the words and phrases that signal it."""
@@ -74,7 +100,7 @@ def lexicon() -> dict[str, Any]:
     """Word lists the rules use (stopwords, generic words, acronyms, text-speak, nicknames...)."""
     path = grader_data_dir() / "lexicon.toml"
     document = read_toml(path)
-    for name in ("stopwords", "generic", "acronyms", "common_words", "not_a_name"):
+    for name in LEXICON_LISTS:
         words = document.get(name)
         if not isinstance(words, list):
             raise DataError(path, None, name, "expected a list of words")
@@ -98,11 +124,42 @@ def cues() -> dict[str, tuple[str, ...]]:
     """Phrase lists that tell what a sentence does or what a profile says of a need."""
     path = grader_data_dir() / "cues.toml"
     document = read_toml(path)
-    for name in ("connect_only", "sender_serving", "negated_fit", "solved_need", "mass_mail"):
+    for name in CUE_LISTS:
         phrases = document.get(name)
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
             raise DataError(path, None, name, "expected a list of phrases")
+        for phrase in phrases:
+            if not phrase[0].isalnum():
+                raise DataError(path, None, name, f"a phrase starts with a letter, not {phrase!r}")
+            if "*" in phrase.replace("* ", " ").rstrip("*"):
+                raise DataError(path, None, name, f"'*' may only end a word, found {phrase!r}")
     return {name: tuple(phrases) for name, phrases in document.items()}
+
+
+def cue_alternation(name: str) -> str:
+    """The phrases of one cue list as a regular-expression alternation, longest first: words
+    matched case-insensitively with any run of spaces between them, a trailing * letting a word
+    go on ("launch*" is launch, launched, launching, launch's)."""
+    phrases = sorted(cues()[name], key=len, reverse=True)
+    return "|".join(r"[ \t]+".join(_cue_word(word) for word in p.split()) for p in phrases)
+
+
+def _cue_word(word: str) -> str:
+    # A word that may go on may also be a possessive: "auditor's" is a form of "audit*".
+    return re.escape(word[:-1]) + r"\w*(?:['’]s)?" if word.endswith("*") else re.escape(word)
+
+
+@cache
+def cue_pattern(name: str) -> re.Pattern[str]:
+    """One pattern for a list of cue phrases in resources/cues.toml, matched as whole words."""
+    # Every phrase starts with a letter: the leading \b lets a search skip a run of punctuation
+    # without trying each phrase at each of its characters.
+    return re.compile(rf"(?<![\w'’])\b(?:{cue_alternation(name)})(?![\w'’])", re.IGNORECASE)
+
+
+def has_cue(name: str, text: str) -> re.Match[str] | None:
+    """The first cue phrase of the named list in text, or None."""
+    return cue_pattern(name).search(text)
 
 
 def load() -> None:
@@ -124,7 +181,7 @@ def derived_from_data(function: F) -> F:
 def clear_cache() -> None:
     """Forget the loaded word lists and everything computed from them, so edited files are read
     again."""
-    for loader in (topics, lexicon, cues):
+    for loader in (topics, lexicon, cues, cue_pattern):
         loader.cache_clear()
     for clear in _DERIVED:
         clear()
