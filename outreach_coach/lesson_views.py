@@ -499,10 +499,17 @@ class ChoiceResult:
     best: str | None
 
 
+# Fits whose strengths are this close are a tie: the decision's probabilities are not precise
+# enough to call one offer better ("event photography" and "venue photo shoots" for an inn
+# taking event bookings).
+EQUALLY_CLOSE = 0.05
+
+
 def judge_offer_choice(
     recipient: str | Recipient, sender: str | Sender, choice: str | None
 ) -> ChoiceResult:
-    """Is the chosen offer (or NONE_FITS) the one the grader ties most closely to this profile?"""
+    """Is the chosen offer (or NONE_FITS) the one the grader ties most closely to this profile,
+    or one that fits as well within EQUALLY_CLOSE?"""
     person, author = recipient_of(recipient), sender_of(sender)
     fits = {f.offer: f for f in offer_fits(person, author)}
     fitting = tuple(offer for offer, fit in fits.items() if fit.fits)
@@ -533,14 +540,18 @@ def judge_offer_choice(
             f"Not this one: the grader finds nothing in {first}'s profile that '{choice}' "
             f"connects to. Read {first}'s interests and recent activity again.",
         )
-    if verdict.strength < fits[best].strength:
+    if verdict.strength < fits[best].strength - EQUALLY_CLOSE:
         return result(
             True,
             False,
             f"Close: {verdict.explanation} But another offer shares more with {first}'s "
             "profile. Which one speaks most directly to their work?",
         )
-    others = [o for o in fitting if o != choice and fits[o].strength == verdict.strength]
+    others = [
+        o
+        for o in fitting
+        if o != choice and abs(fits[o].strength - verdict.strength) <= EQUALLY_CLOSE
+    ]
     also = f" ('{others[0]}' fits just as well.)" if others else ""
     return result(True, True, f"Yes. {verdict.explanation}{also}")
 

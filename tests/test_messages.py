@@ -18,7 +18,6 @@ def graded(text: str, recipient_id: str, sender_id: str) -> Report:
 KNOWN_MISSES = {
     "bad-wrong-offer": "temperature sensors pitched to a plant that posted about vibration "
     "sensors: the shared word 'sensors' and a close-sounding post still read as a fit",
-    "bad-text-speak": "bookkeeping pitched to an inn whose post is about ballroom bookings",
 }
 
 

@@ -86,3 +86,31 @@ def test_a_missing_cue_list_is_reported(copy_of_word_lists: Path) -> None:
     path.write_text(text.replace("\nneed = [", "\nneeds_typo = ["), "utf-8")
     with pytest.raises(wordlists.DataError, match=r"cues\.toml, field 'need': expected a list"):
         wordlists.cues()
+
+
+def test_stopwords_get_no_endings_so_herd_and_shed_keep_their_meaning() -> None:
+    from outreach_coach.grader.text import content_stems, generic_words
+
+    generic = generic_words()
+    assert {"herd", "shed", "bed", "red"}.isdisjoint(generic)  # her+d, she+d, be+d, re+d
+    assert {"knows", "asking", "gets", "says", "others"} <= generic  # listed forms still count
+    assert {"herd", "shed"} <= content_stems("The herd waits in the milking shed.")
+
+
+def test_a_post_that_states_a_problem_is_a_need_one_shared_word_can_meet() -> None:
+    farmer = {
+        **MARIA,
+        "recent_activity": "Posted that lameness in the herd has climbed to 18% this winter.",
+        "interests": ["pasture measurement"],
+        "about": "",
+    }
+    assert wordlists.has_cue("need", farmer["recent_activity"])
+    report = grade(
+        "Hi Maria,\n\nI saw your post. We trim hooves and treat lameness on farms near you. "
+        "Would a visit next week help?\n\nGary",
+        farmer,
+        GARY,
+    )
+    (tie,) = report.categories["relevance"].findings
+    # The finding names the word the offer shares with the problem, not only a closeness.
+    assert tie.code == "REL100" and "(lameness)" in tie.message, tie.message

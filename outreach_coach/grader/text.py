@@ -101,12 +101,15 @@ INFLECTIONS = ("", "s", "es", "ed", "d", "ing")
 @wordlists.derived_from_data
 @cache
 def generic_words() -> frozenset[str]:
-    """Stopwords and words too common in business writing to prove a connection, with their
-    plain inflections. Listed as words, not stems: the stem of "officer" would also drop
-    "office", and the stem of "product" would drop "production"."""
-    listed = [fold(w) for w in (*wordlists.lexicon()["stopwords"], *wordlists.lexicon()["generic"])]
-    return frozenset(word + ending for word in listed for ending in INFLECTIONS) | frozenset(
-        word[:-1] for word in listed if word.endswith("s") and len(word) > 3
+    """Stopwords, as listed, and words too common in business writing to prove a connection,
+    with their plain inflections. Listed as words, not stems: the stem of "officer" would also
+    drop "office", and the stem of "product" would drop "production"."""
+    stopwords = frozenset(fold(w) for w in wordlists.lexicon()["stopwords"])
+    listed = [fold(w) for w in wordlists.lexicon()["generic"]]
+    return (
+        stopwords
+        | frozenset(word + ending for word in listed for ending in INFLECTIONS)
+        | frozenset(word[:-1] for word in listed if word.endswith("s") and len(word) > 3)
     )
 
 
