@@ -29,7 +29,11 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 
-from outreach_coach import classreport, data, grade
+from outreach_coach import data, grade
+from outreach_coach.classreport.gradebook import write_csv
+from outreach_coach.classreport.grading import grade_class
+from outreach_coach.classreport.html import render_html
+from outreach_coach.classreport.loading import load_submissions
 from outreach_coach.export import SCHEMA, SCHEMA_VERSION
 from outreach_coach.models import Scenario
 
@@ -198,11 +202,11 @@ def in_process(
     """Each step of the report, timed separately in this process: (wall, CPU) seconds."""
     timings: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    accepted, rejected = timed("load", lambda: classreport.load_submissions(folder), timings, cpu)
-    frame = timed("grade", lambda: classreport.grade_class(accepted, workers=workers), timings, cpu)
-    html = timed("html", lambda: classreport.render_html(frame, rejected), timings, cpu)
+    accepted, rejected = timed("load", lambda: load_submissions(folder), timings, cpu)
+    frame = timed("grade", lambda: grade_class(accepted, workers=workers), timings, cpu)
+    html = timed("html", lambda: render_html(frame, rejected), timings, cpu)
     (out / "report.html").write_text(html, encoding="utf-8")
-    timed("csv", lambda: classreport.write_csv(frame, out / "report.csv"), timings, cpu)
+    timed("csv", lambda: write_csv(frame, out / "report.csv"), timings, cpu)
     timings["total"] = sum(timings.values())
     cpu["total"] = sum(cpu.values())
     return timings, cpu

@@ -17,21 +17,21 @@ from typing import Any
 
 import pytest
 
-from outreach_coach import classreport, data
-from outreach_coach.classreport import (
-    CSV_COLUMNS,
-    DEFAULT_MAX_BYTES,
-    EXIT_REJECTED,
-    FRAME_COLUMNS,
+from outreach_coach import data
+from outreach_coach.classreport import grading
+from outreach_coach.classreport.anonymity import (
     SALT_ENV,
     SECRET_FILE,
     anonymize,
     class_secret,
-    grade_class,
-    load_submissions,
     pseudonym,
-    render_html,
 )
+from outreach_coach.classreport.command import EXIT_REJECTED, run
+from outreach_coach.classreport.figures import quiz_table
+from outreach_coach.classreport.grading import CSV_COLUMNS, FRAME_COLUMNS, grade_class
+from outreach_coach.classreport.html import Extras, render_html
+from outreach_coach.classreport.loading import DEFAULT_MAX_BYTES, load_submissions
+from outreach_coach.classreport.progress import show_progress
 from outreach_coach.cli import main
 from outreach_coach.export import SCHEMA, SCHEMA_VERSION
 from outreach_coach.storage import DraftStore
@@ -230,8 +230,8 @@ def test_max_bytes_is_the_size_limit(good_class: Path) -> None:
 def test_identical_drafts_are_graded_once(good_class: Path, monkeypatch) -> None:
     answers_file(good_class, "kim-x7", [answer(S1.id, S1.model_answer)])
     calls = []
-    real = classreport.grade_draft
-    monkeypatch.setattr(classreport, "grade_draft", lambda *a: calls.append(a) or real(*a))
+    real = grading.grade_draft
+    monkeypatch.setattr(grading, "grade_draft", lambda *a: calls.append(a) or real(*a))
     accepted, _ = load_submissions(good_class)
     frame = grade_class(accepted, workers=1)
     assert len(calls) == 4  # five answers, two of them the same S1 model answer
@@ -239,14 +239,14 @@ def test_identical_drafts_are_graded_once(good_class: Path, monkeypatch) -> None
 
 
 def test_a_grader_crash_on_one_draft_spares_the_rest(good_class: Path, monkeypatch) -> None:
-    real = classreport.grade
+    real = grading.grade
 
     def fragile(text: str, **people: Any) -> Any:
         if text == XSS:
             raise RuntimeError("boom")
         return real(text, **people)
 
-    monkeypatch.setattr(classreport, "grade", fragile)
+    monkeypatch.setattr(grading, "grade", fragile)
     accepted, _ = load_submissions(good_class)
     errors: list = []
     frame = grade_class(accepted, workers=1, errors=errors)
@@ -276,7 +276,7 @@ def test_frame_columns_and_values(good_class: Path) -> None:
 
 
 def test_progress_bar_stays_off_under_tests() -> None:
-    assert classreport._show_progress(None, 10_000) is False
+    assert show_progress(None, 10_000) is False
 
 
 # --- the HTML report -------------------------------------------------------------------------
@@ -564,7 +564,7 @@ def test_the_same_file_for_html_and_csv_is_a_usage_error(
 
 
 def test_a_reply_scenario_is_graded_as_a_reply() -> None:
-    from outreach_coach.classreport import grade_draft
+    from outreach_coach.classreport.grading import grade_draft
 
     scenario = data.scenarios()["l06-reply"]
     graded = grade_draft(scenario.id, scenario.model_answer)
@@ -598,16 +598,14 @@ def test_the_report_counts_quiz_answers_from_exports_and_progress_folders(tmp_pa
         [answer(S1.id, S1.model_answer)],
         quizzes={"storm-opt-out": right, "no-such-quiz": right, "recovery-reply": "junk"},
     )
-    answers_file(
-        folder, "ben-q", [answer(S1.id, S1.original)], quizzes={"storm-opt-out": wrong}
-    )
+    answers_file(folder, "ben-q", [answer(S1.id, S1.original)], quizzes={"storm-opt-out": wrong})
     answers_file(folder, "cai-q", [answer(S1.id, S1.original)])  # an older export: no quizzes
     lee = DraftStore(folder / "lee-laptop")
     lee.save(S1.id, S1.model_answer)
     lee.record_quiz("recovery-reply", True)
-    outcome = classreport.run(folder, html=tmp_path / "report.html")
+    outcome = run(folder, html=tmp_path / "report.html")
     accepted, _ = load_submissions(folder)
-    table = classreport.quiz_table(accepted)
+    table = quiz_table(accepted)
     assert list(table.index) == ["storm-opt-out", "recovery-reply"]  # course order, known ids
     assert table.loc["storm-opt-out"].to_dict() == {"learners": 2, "right": 1, "tries": 2.0}
     assert table.loc["recovery-reply", "learners"] == 1
@@ -620,7 +618,7 @@ def test_the_report_counts_quiz_answers_from_exports_and_progress_folders(tmp_pa
 
 def test_a_class_without_quiz_answers_says_where_they_come_from(good_class: Path) -> None:
     accepted, rejected = load_submissions(good_class)
-    extras = classreport.Extras(quizzes=classreport.quiz_table(accepted))
+    extras = Extras(quizzes=quiz_table(accepted))
     page = render_html(grade_class(accepted), rejected, extras=extras)
     assert "No quiz answers yet" in page
 
