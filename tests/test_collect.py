@@ -99,7 +99,7 @@ def test_collected_folder_is_what_the_report_reads_and_it_warns_on_ids(tmp_path,
 
     outcome = run(out, html=tmp_path / "r.html")
 
-    assert sorted(outcome.frame["learner"].unique()) == ["ana", "ana-k", "ben"]
+    assert sorted(outcome.figures.drafts()["learner"].unique()) == ["ana", "ana-k", "ben"]
     err = capsys.readouterr().err
     assert "cat/answers-ana-k.json" in err and "does not match" in err
     assert "jupyter-ben" not in err

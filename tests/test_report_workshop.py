@@ -12,7 +12,7 @@ import pandas as pd
 
 from outreach_coach import data
 from outreach_coach.classreport.command import run, watch
-from outreach_coach.classreport.figures import best_rewrites, draft_rows, top_findings
+from outreach_coach.classreport.figures import ClassFigures
 from outreach_coach.classreport.grading import FRAME_COLUMNS, grade_class
 from outreach_coach.classreport.html import CSS, render_html
 from outreach_coach.classreport.loading import Answer, Submission, load_submissions, targets
@@ -94,13 +94,13 @@ CLASS = frame_of(
 
 
 def test_findings_rank_the_errors_that_failed_drafts_above_commoner_warnings():
-    ranked = [(f.code, count) for f, count in top_findings(CLASS)]
+    ranked = [(f.code, count) for f, count in ClassFigures.of(CLASS).top_findings()]
     assert ranked == [("no-greeting", 1), ("too-short", 3)]
 
 
 def test_the_gallery_shows_passing_drafts_only():
-    shown = best_rewrites(draft_rows(CLASS))[S1.id]
-    assert list(shown["learner"]) == ["ana", "ben"]
+    shown = ClassFigures.of(CLASS).best_rewrites()[S1.id]
+    assert [draft.learner for draft in shown] == ["ana", "ben"]
     page = render_html(CLASS)
     gallery = page[page.index("id='gallery'") : page.index("id='learners'")]
     assert "half-written" not in gallery

@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from ..files import UnreadableFile, read_regular
 from .loading import Rejected, ReportInputError, targets
 
@@ -85,15 +83,13 @@ def pseudonyms(learner_ids: Iterable[str], key: bytes) -> dict[str, str]:
     }
 
 
-def anonymize(
-    frame: pd.DataFrame, rejected: Sequence[Rejected], key: bytes
-) -> tuple[pd.DataFrame, list[Rejected]]:
-    """Replace learner ids (and file names that reveal them) with stable pseudonyms."""
-    ids = [*frame["learner"], *(r.learner_id for r in rejected if r.learner_id)]
-    names = pseudonyms(ids, key)
-    hidden = frame.assign(learner=frame["learner"].map(names))
+def anonymized(
+    rejected: Sequence[Rejected], names: Mapping[str, str], key: bytes
+) -> list[Rejected]:
+    """The list of files not graded with learner ids, and file names that reveal them,
+    replaced by pseudonyms (`names`: the class's, from pseudonyms())."""
     known = set(targets())
-    return hidden, [_anonymized(item, names, known, key) for item in rejected]
+    return [_anonymized(item, names, known, key) for item in rejected]
 
 
 def _anonymized(item: Rejected, names: Mapping[str, str], known: set[str], key: bytes) -> Rejected:

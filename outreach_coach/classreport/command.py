@@ -7,18 +7,17 @@ import sys
 import time
 from argparse import Namespace
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from ..files import printable
 from ..report import CATEGORIES
-from .anonymity import anonymize, class_secret, pseudonym, pseudonyms, secret_folder
-from .figures import draft_rows, quiz_table
-from .gradebook import write_csv, write_feedback
-from .grading import IMPROVEMENT_COLUMNS, ImprovementRow, grade_class
+from .anonymity import anonymized, class_secret, pseudonym, pseudonyms, secret_folder
+from .figures import ClassFigures, quiz_table
+from .gradebook import Gradebook, write_feedback
+from .grading import BATCH, GradedBatch, grade_batches
 from .html import Extras, percent, render_html
 from .loading import (
     DEFAULT_MAX_BYTES,
@@ -26,8 +25,9 @@ from .loading import (
     ReportInputError,
     id_mismatches,
     load_disputes,
-    load_submissions,
     nothing_handed_in,
+    read_all,
+    scan_submissions,
     targets,
 )
 
@@ -39,7 +39,7 @@ EXIT_REJECTED = 3  # the report was written, but some files (or answers) were no
 class Outcome:
     """What one run of the report produced (for the command's summary and for tests)."""
 
-    frame: pd.DataFrame
+    figures: ClassFigures  # with pseudonyms when anonymized, as the report shows them
     rejected: list[Rejected]
     written: list[Path] = field(default_factory=list)  # the HTML and CSV files
     feedback: list[Path] = field(default_factory=list)
@@ -63,40 +63,64 @@ def run(
     progress: bool | None = None,
     roster: Sequence[str] = (),
     refresh: int | None = None,
+    batch: int = BATCH,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> Outcome:
     """Load, grade and write the report files; problems with single files go to `err`.
 
-    `roster` names the class: those with nothing handed in are listed. `refresh` (seconds)
-    makes the HTML page reload itself, for --watch.
+    Learners are read and graded `batch` at a time and only the report's figures are kept,
+    so memory stays small however large the class; the CSV and feedback files are written as
+    each batch is graded. `roster` names the class: those with nothing handed in are listed.
+    `refresh` (seconds) makes the HTML page reload itself, for --watch.
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    accepted, rejected = load_submissions(submissions, max_bytes, progress=progress)
-    errors: list[Rejected] = []
-    history: list[ImprovementRow] = []
-    frame = grade_class(
-        accepted, workers=workers, progress=progress, errors=errors, improvement=history
-    )
-    disputes, unread = load_disputes(submissions)
-    rejected = sorted([*rejected, *errors, *unread], key=lambda r: (r.source, r.kind))
-    for item in rejected:
-        print(printable(f"not graded: {item.source}: {item.reason}"), file=err)
-    warnings = id_mismatches(accepted)
-    for warning in warnings:
-        print(printable(f"warning: {warning}"), file=err)
-    missing = nothing_handed_in(roster, accepted, rejected)
-    if missing:
-        print(printable("Nothing handed in by: " + ", ".join(missing)), file=err)
+    scanned, rejected = scan_submissions(submissions, max_bytes, progress=progress)
     titles = {sid: t.title for sid, t in targets().items()}
-    outcome = Outcome(frame, rejected, missing=missing)
+    figures = ClassFigures()
+    feedback: list[Path] = []
     try:
         key = class_secret(secret_folder(html, csv, feedback_dir)) if anonymize_ids else b""
-        if feedback_dir is not None:
-            aliases = pseudonyms(frame["learner"], key) if anonymize_ids else None
-            outcome.feedback = write_feedback(frame, feedback_dir, titles=titles, aliases=aliases)
-        shown, listed = anonymize(frame, rejected, key) if anonymize_ids else (frame, rejected)
+        ids = [s.learner_id for s in scanned] + [r.learner_id for r in rejected if r.learner_id]
+        names = pseudonyms(ids, key) if anonymize_ids else None
+        with ExitStack() as stack:
+            gradebook = stack.enter_context(Gradebook(csv)) if csv is not None else None
+            batches = grade_batches(
+                read_all(scanned, max_bytes, rejected),
+                total=len(scanned),
+                answers=sum(len(s.answers) for s in scanned),
+                workers=workers,
+                progress=progress,
+                size=batch,
+            )
+            for graded in batches:
+                rejected += graded.errors
+                figures.add_improvement(graded.improvement)
+                if feedback_dir is not None:
+                    feedback += write_feedback(
+                        graded.frame(), feedback_dir, titles=titles, aliases=names
+                    )
+                if names is not None:
+                    rows = [row._replace(learner=names[row.learner]) for row in graded.rows]
+                    graded = GradedBatch(rows)
+                figures.add(graded.rows)
+                if gradebook is not None:
+                    gradebook.write(graded.frame())
+    except OSError as error:
+        raise _cannot_write(error) from None
+    disputes, unread = load_disputes(submissions)
+    rejected = sorted([*rejected, *unread], key=lambda r: (r.source, r.kind))
+    for item in rejected:
+        print(printable(f"not graded: {item.source}: {item.reason}"), file=err)
+    warnings = id_mismatches(scanned)
+    for warning in warnings:
+        print(printable(f"warning: {warning}"), file=err)
+    missing = nothing_handed_in(roster, scanned, rejected)
+    if missing:
+        print(printable("Nothing handed in by: " + ", ".join(missing)), file=err)
+    outcome = Outcome(figures, rejected, feedback=feedback, missing=missing)
+    try:
         if html is not None:
             target = Path(html)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,21 +133,25 @@ def run(
                 disputes=[replace(d, learner=pseudonym(d.learner, key)) for d in disputes]
                 if anonymize_ids
                 else disputes,
-                improvement=pd.DataFrame(history, columns=list(IMPROVEMENT_COLUMNS)),
-                quizzes=quiz_table(accepted),
+                quizzes=quiz_table(scanned),
                 refresh=refresh,
             )
-            page = render_html(shown, listed, titles=titles, extras=extras)
+            listed = anonymized(rejected, names, key) if names is not None else rejected
+            page = render_html(figures, listed, titles=titles, extras=extras)
             target.write_text(page, encoding="utf-8")
             outcome.written.append(target)
-        if csv is not None:
-            outcome.written.append(write_csv(shown, csv))
     except OSError as error:
-        raise ReportInputError(
-            f"cannot write {error.filename or 'the report'}: {error.strerror or error}"
-        ) from None
+        raise _cannot_write(error) from None
+    if csv is not None:
+        outcome.written.append(Path(csv))
     print(summary_text(outcome), file=out)
     return outcome
+
+
+def _cannot_write(error: OSError) -> ReportInputError:
+    return ReportInputError(
+        f"cannot write {error.filename or 'the report'}: {error.strerror or error}"
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -132,11 +160,10 @@ def _count(number: int, noun: str) -> str:
 
 def summary_text(outcome: Outcome) -> str:
     """A few lines for the terminal: what was graded, the pass rates, what was written."""
-    frame = outcome.frame
-    drafts = draft_rows(frame)
-    rates = frame.groupby("category")["passed"].mean().reindex(list(CATEGORIES))
+    drafts = outcome.figures.drafts()
+    rates = outcome.figures.category_rates()
     lines = [
-        f"Graded {_count(frame['learner'].nunique(), 'learner')}, "
+        f"Graded {_count(drafts['learner'].nunique(), 'learner')}, "
         f"{_count(len(drafts), 'draft')} ({_count(drafts['scenario'].nunique(), 'scenario')}).",
     ]
     if len(drafts):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -14,10 +15,35 @@ from .grading import CSV_COLUMNS
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the gradebook table (CSV_COLUMNS) and return its path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    frame.loc[:, list(CSV_COLUMNS)].to_csv(target, index=False)
-    return target
+    with Gradebook(path) as gradebook:
+        gradebook.write(frame)
+    return gradebook.path
+
+
+class Gradebook:
+    """The gradebook CSV written a batch at a time, into a hidden file beside it that replaces
+    it only when complete: a run that stops half-way leaves the previous gradebook whole."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._partial = self.path.with_name(f".{self.path.name}.partial")
+        self._handle: TextIO = self._partial.open("w", encoding="utf-8", newline="")
+        pd.DataFrame(columns=list(CSV_COLUMNS)).to_csv(self._handle, index=False)
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append the rows of a graded frame (FRAME_COLUMNS)."""
+        frame.loc[:, list(CSV_COLUMNS)].to_csv(self._handle, index=False, header=False)
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        self._handle.close()
+        if error_type is None:
+            os.replace(self._partial, self.path)
+        else:
+            self._partial.unlink(missing_ok=True)
 
 
 def feedback_text(

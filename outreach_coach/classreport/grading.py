@@ -6,13 +6,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple
 
 import pandas as pd
-from tqdm import tqdm
 
 from .. import data
 from ..grader import grade
@@ -35,6 +37,8 @@ CSV_COLUMNS = (
     "origin",
 )
 FRAME_COLUMNS = (*CSV_COLUMNS, "draft", "saved_at", "findings")
+BATCH = 50  # learners graded together: enough work to share out, little to hold in memory
+REMEMBERED = 4_096  # gradings kept for drafts seen again (model answers, texts checked twice)
 
 
 class Graded(NamedTuple):
@@ -43,6 +47,97 @@ class Graded(NamedTuple):
     passed: bool
     score: float
     categories: tuple[tuple[str, bool, float, tuple[Finding, ...]], ...]
+
+
+class FrameRow(NamedTuple):
+    """One row of a graded class: one category of one learner's answer (FRAME_COLUMNS)."""
+
+    learner: str
+    scenario: str
+    category: str
+    passed: bool
+    score: float
+    codes: str
+    scenario_passed: bool
+    scenario_score: float
+    origin: str
+    draft: str
+    saved_at: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class GradedBatch:
+    """What grading some learners gave: their rows, the drafts the grader failed on, and the
+    first-against-best rows of their answers' histories."""
+
+    rows: list[FrameRow] = field(default_factory=list)
+    errors: list[Rejected] = field(default_factory=list)
+    improvement: list[ImprovementRow] = field(default_factory=list)
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame (FRAME_COLUMNS)."""
+        return pd.DataFrame.from_records(self.rows, columns=list(FRAME_COLUMNS))
+
+
+Task = tuple[str, str, str]  # (scenario id, draft, sender id): what one grading depends on
+
+
+class DraftGrader:
+    """Grades drafts for one class run: worker processes started once and kept for every
+    batch, and the most recent gradings remembered so a draft seen again (a model answer
+    copied, a text checked twice) is not graded again."""
+
+    def __init__(self, workers: int | None, expected: int) -> None:
+        self._count = _worker_count(workers, expected)
+        self._pool: ProcessPoolExecutor | None = None
+        self._recent: OrderedDict[Task, Graded | str] = OrderedDict()
+
+    def __enter__(self) -> DraftGrader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def grade(self, wanted: Iterable[Task]) -> dict[Task, Graded | str]:
+        """The grading of each distinct task (from memory when recent)."""
+        results: dict[Task, Graded | str] = {}
+        new: list[Task] = []
+        for task in dict.fromkeys(wanted):
+            if task in self._recent:
+                self._recent.move_to_end(task)
+                results[task] = self._recent[task]
+            else:
+                new.append(task)
+        for task, graded in zip(new, self._grade_new(new), strict=True):
+            results[task] = self._recent[task] = graded
+        while len(self._recent) > REMEMBERED:
+            self._recent.popitem(last=False)
+        return results
+
+    def _grade_new(self, tasks: list[Task]) -> list[Graded | str]:
+        if self._count > 1 and tasks:
+            try:
+                return self._grade_parallel(tasks)
+            except (OSError, BrokenProcessPool):
+                # Some sandboxes forbid worker processes: grade here, slower but the same result.
+                self._count = 1
+        return _grade_chunk(tasks)
+
+    def _grade_parallel(self, tasks: list[Task]) -> list[Graded | str]:
+        if self._pool is None:
+            # Grade one draft per scenario before forking, so every worker inherits the loaded
+            # data and the grader's warm caches instead of building them again.
+            scenarios = data.scenarios()
+            for scenario_id in sorted({task[0] for task in tasks} & set(scenarios)):
+                grade_draft(scenario_id, scenarios[scenario_id].original)
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=self._count, mp_context=context)
+        # Small chunks: a batch ends when its slowest chunk does, and the workers share it.
+        size = max(1, min(CHUNK, len(tasks) // (4 * self._count)))
+        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        return [graded for part in self._pool.map(_grade_chunk, chunks) for graded in part]
 
 
 def grade_class(
@@ -59,40 +154,81 @@ def grade_class(
     Identical drafts of a scenario are graded once. A draft the grader fails on is left out and
     appended to `errors`, so one bad draft never stops the class report. When `improvement` is
     a list, the earlier checks in each answer's history are graded too and one row per learner
-    x scenario x category is appended to it (see improvement_rows).
+    x scenario x category is appended to it (see improvement_rows). Holds the whole class:
+    grade_batches is the same grading a batch of learners at a time.
     """
     submissions = list(submissions)
-    known = targets()
-    wanted = [(a.scenario_id, a.draft, a.sender_id) for s in submissions for a in s.answers]
+    whole = GradedBatch()
+    for batch in grade_batches(
+        submissions,
+        total=len(submissions),
+        answers=sum(len(s.answers) for s in submissions),
+        workers=workers,
+        progress=progress,
+        history=improvement is not None,
+    ):
+        whole.rows += batch.rows
+        whole.errors += batch.errors
+        whole.improvement += batch.improvement
+    if errors is not None:
+        errors.extend(whole.errors)
     if improvement is not None:
+        improvement.extend(whole.improvement)
+    return whole.frame()
+
+
+def grade_batches(
+    submissions: Iterable[Submission],
+    *,
+    total: int,
+    answers: int,
+    workers: int | None = None,
+    progress: bool | None = None,
+    history: bool = True,
+    size: int = BATCH,
+) -> Iterator[GradedBatch]:
+    """Grade `size` learners at a time (of `total`, with `answers` answers in all, which
+    decides whether worker processes pay); with `history`, their earlier checks too. A bar
+    counts the learners on a terminal."""
+    known = targets()
+    learners = iter(submissions)
+    with (
+        DraftGrader(workers, answers) as grader,
+        progress_bar(total, "grading", progress, "learner") as bar,
+    ):
+        while group := list(islice(learners, size)):
+            yield _grade_group(group, grader, known, history)
+            bar.update(len(group))
+
+
+def _grade_group(
+    group: list[Submission], grader: DraftGrader, known: Mapping[str, Target], history: bool
+) -> GradedBatch:
+    wanted = [(a.scenario_id, a.draft, a.sender_id) for s in group for a in s.answers]
+    if history:
         wanted += [
-            (a.scenario_id, text, a.sender_id)
-            for s in submissions
-            for a in s.answers
-            for text in a.history
+            (a.scenario_id, t, a.sender_id) for s in group for a in s.answers for t in a.history
         ]
-    tasks = list(dict.fromkeys(wanted))
-    results = dict(zip(tasks, _grade_all(tasks, workers, progress), strict=True))
-    rows = []
-    for submission in submissions:
+    results = grader.grade(wanted)
+    batch = GradedBatch()
+    for submission in group:
         for answer in submission.answers:
             graded = results[(answer.scenario_id, answer.draft, answer.sender_id)]
             if isinstance(graded, str):
-                if errors is not None:
-                    errors.append(
-                        Rejected(submission.source, "grader-error", graded, submission.learner_id)
-                    )
+                batch.errors.append(
+                    Rejected(submission.source, "grader-error", graded, submission.learner_id)
+                )
                 continue
             origin = _origin(answer.draft, known[answer.scenario_id])
-            rows.extend(_rows(submission.learner_id, answer, graded, origin))
-            if improvement is not None:
+            batch.rows.extend(_rows(submission.learner_id, answer, graded, origin))
+            if history:
                 checks = [
                     results[(answer.scenario_id, t, answer.sender_id)] for t in answer.history
                 ]
-                improvement.extend(
+                batch.improvement.extend(
                     improvement_rows(submission.learner_id, answer.scenario_id, checks)
                 )
-    return pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+    return batch
 
 
 class ImprovementRow(NamedTuple):
@@ -140,11 +276,10 @@ def improvement_rows(
     return rows
 
 
-def _rows(learner_id: str, answer: Answer, graded: Graded, origin: str) -> Iterator[tuple]:
-    """The frame's rows of one answer, as tuples in FRAME_COLUMNS order (a tenth of the memory
-    of a dict per row, which matters at 10,000 learners)."""
+def _rows(learner_id: str, answer: Answer, graded: Graded, origin: str) -> Iterator[FrameRow]:
+    """The frame's rows of one answer (tuples: a tenth of the memory of a dict per row)."""
     for category, passed, score, findings in graded.categories:
-        yield (
+        yield FrameRow(
             learner_id,
             answer.scenario_id,
             category,
@@ -197,42 +332,8 @@ def grade_draft(scenario_id: str, draft: str, sender_id: str = "") -> Graded | s
     return Graded(report.passed, report.score, tuple(categories))
 
 
-def _grade_chunk(tasks: Sequence[tuple[str, str, str]]) -> list[Graded | str]:
+def _grade_chunk(tasks: Sequence[Task]) -> list[Graded | str]:
     return [grade_draft(*task) for task in tasks]
-
-
-def _grade_all(
-    tasks: list[tuple[str, str, str]], workers: int | None, progress: bool | None
-) -> list[Graded | str]:
-    chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
-    count = _worker_count(workers, len(tasks))
-    with progress_bar(len(tasks), "grading", progress) as bar:
-        if count > 1:
-            try:
-                return _grade_parallel(chunks, count, bar)
-            except (OSError, BrokenProcessPool):
-                # Some sandboxes forbid worker processes: grade here, slower but the same result.
-                bar.reset()
-        results: list[Graded | str] = []
-        for chunk in chunks:
-            results.extend(_grade_chunk(chunk))
-            bar.update(len(chunk))
-        return results
-
-
-def _grade_parallel(chunks: list[list[tuple[str, str, str]]], count: int, bar: tqdm) -> list:
-    # Grade one draft per scenario before forking, so every worker inherits the loaded data and
-    # the grader's warm caches instead of building them again.
-    scenarios = data.scenarios()
-    for scenario_id in sorted({task[0] for chunk in chunks for task in chunk} & set(scenarios)):
-        grade_draft(scenario_id, scenarios[scenario_id].original)
-    results: list[Graded | str] = []
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        for part in pool.map(_grade_chunk, chunks):
-            results.extend(part)
-            bar.update(len(part))
-    return results
 
 
 def _worker_count(workers: int | None, tasks: int) -> int:

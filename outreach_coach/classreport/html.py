@@ -13,7 +13,7 @@ from .. import marks
 from ..outline import course_quizzes
 from ..report import CATEGORIES, CATEGORY_TITLES
 from .charts import bar_chart, figure_html, histogram
-from .figures import best_rewrites, draft_rows, improvement_summary, top_findings
+from .figures import ClassFigures, GalleryDraft
 from .loading import REJECT_KINDS, Dispute, Rejected
 
 
@@ -24,7 +24,6 @@ class Extras:
     warnings: Sequence[str] = ()
     missing: Sequence[str] = ()  # roster names with nothing handed in
     disputes: Sequence[Dispute] = ()
-    improvement: pd.DataFrame | None = None  # IMPROVEMENT_COLUMNS
     quizzes: pd.DataFrame | None = None  # quiz_table
     refresh: int | None = None  # seconds: the page reloads itself (--watch)
 
@@ -59,7 +58,7 @@ details::details-content{content-visibility:visible;display:block}summary{list-s
 
 
 def render_html(
-    frame: pd.DataFrame,
+    graded: ClassFigures | pd.DataFrame,
     rejected: Sequence[Rejected] = (),
     *,
     titles: Mapping[str, str] | None = None,
@@ -67,21 +66,23 @@ def render_html(
     heading: str = "Class report: Not the Place for Spam",
     extras: Extras | None = None,
 ) -> str:
-    """The whole report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+    """The whole report as one self-contained HTML page (inline CSS and SVG, no scripts), from
+    a class's figures or from a whole graded frame (FRAME_COLUMNS)."""
+    figures = ClassFigures.of(graded) if isinstance(graded, pd.DataFrame) else graded
     titles = titles or {}
     extras = extras or Extras()
     moment = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    drafts = draft_rows(frame)
+    drafts = figures.drafts()
     sections = [
-        _summary_section(frame, drafts, rejected, extras.missing),
+        _summary_section(drafts, rejected, extras.missing),
         _missing_section(extras.missing),
-        _category_section(frame),
-        _scenario_section(frame, drafts, titles),
-        _findings_section(frame, len(drafts)),
-        _improvement_section(extras.improvement),
+        _category_section(figures),
+        _scenario_section(figures, drafts, titles),
+        _findings_section(figures, len(drafts)),
+        _improvement_section(figures.improvement_summary()),
         _quiz_section(extras.quizzes),
         _scores_section(drafts),
-        _gallery_section(drafts, titles),
+        _gallery_section(figures.best_rewrites(), titles),
         _disputes_section(extras.disputes, titles),
         _learners_section(drafts),
         _rejected_section(rejected),
@@ -123,7 +124,6 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[i
 
 
 def _summary_section(
-    frame: pd.DataFrame,
     drafts: pd.DataFrame,
     rejected: Sequence[Rejected],
     missing: Sequence[str] = (),
@@ -132,7 +132,7 @@ def _summary_section(
     # No mean-score card: warnings lower a score without failing the draft, so a mean of 90
     # can sit beside a pass rate of 60% and read as better than the class did.
     cards = [
-        ("Learners graded", f"{frame['learner'].nunique():,}"),
+        ("Learners graded", f"{drafts['learner'].nunique():,}"),
         ("Drafts graded", f"{len(drafts):,}"),
         ("Drafts passing all four", percent(all_passed)),
         ("Files not graded", f"{len(rejected):,}"),
@@ -155,8 +155,8 @@ def _summary_section(
     )
 
 
-def _category_section(frame: pd.DataFrame) -> str:
-    rates = frame.groupby("category")["passed"].mean().reindex(list(CATEGORIES))
+def _category_section(figures: ClassFigures) -> str:
+    rates = figures.category_rates()
     labels = [CATEGORY_TITLES[c] for c in CATEGORIES]
     chart = bar_chart(
         labels, [0 if pd.isna(r) else 100 * r for r in rates], "Drafts passing (%)", "category"
@@ -170,7 +170,9 @@ def _category_section(frame: pd.DataFrame) -> str:
     )
 
 
-def _scenario_section(frame: pd.DataFrame, drafts: pd.DataFrame, titles: Mapping[str, str]) -> str:
+def _scenario_section(
+    figures: ClassFigures, drafts: pd.DataFrame, titles: Mapping[str, str]
+) -> str:
     if drafts.empty:
         return "<section id='scenarios'><h2>Pass rate per scenario</h2><p>No drafts.</p></section>"
     overall = drafts.groupby("scenario").agg(
@@ -178,9 +180,6 @@ def _scenario_section(frame: pd.DataFrame, drafts: pd.DataFrame, titles: Mapping
         passed=("scenario_passed", "mean"),
         score=("scenario_score", "mean"),
     )
-    by_category = frame.pivot_table(
-        index="scenario", columns="category", values="passed", aggfunc="mean"
-    ).reindex(columns=list(CATEGORIES))
     chart = bar_chart(
         list(overall.index),
         list(100 * overall["passed"]),
@@ -193,7 +192,7 @@ def _scenario_section(frame: pd.DataFrame, drafts: pd.DataFrame, titles: Mapping
             f"{int(row.drafts):,}",
             percent(row.passed),
             f"{row.score:.0f}",
-            *(percent(by_category.loc[sid, c]) for c in CATEGORIES),
+            *(percent(figures.scenario_rate(sid, c)) for c in CATEGORIES),
         )
         for sid, row in overall.iterrows()
     ]
@@ -218,8 +217,8 @@ def _lesson_label(lesson: str) -> str:
     return f"{escape(label)}<br><code>{escape(lesson)}</code>"
 
 
-def _findings_section(frame: pd.DataFrame, total: int) -> str:
-    ranked = top_findings(frame)
+def _findings_section(figures: ClassFigures, total: int) -> str:
+    ranked = figures.top_findings()
     if not ranked:
         return (
             "<section id='findings'><h2>Most frequent findings</h2>"
@@ -262,20 +261,19 @@ def _scores_section(drafts: pd.DataFrame) -> str:
     )
 
 
-def _gallery_section(drafts: pd.DataFrame, titles: Mapping[str, str]) -> str:
+def _gallery_section(best: Mapping[str, Sequence[GalleryDraft]], titles: Mapping[str, str]) -> str:
     parts = [
         "<section id='gallery'><h2>Best rewrites, for class discussion</h2>"
         "<p>The highest-scoring drafts per scenario among those that pass all four categories "
         "(copies of the model answer left out; failing drafts never appear here). Ask the "
         "class what makes each one work, and what the grader cannot see.</p>"
     ]
-    best = best_rewrites(drafts)
     if not best:
         parts.append("<p>No learner-written draft passes all four categories yet.</p>")
     for sid, group in best.items():
         parts.append(f"<h3><code>{escape(sid)}</code> {escape(titles.get(sid, ''))}</h3>")
         parts.append("<div class='gallery'>")
-        for row in group.itertuples():
+        for row in group:
             verdict = (
                 f"<span class='pass'>{marks.PASSED}</span>"
                 if row.scenario_passed
@@ -386,15 +384,14 @@ def _quiz_section(quizzes: pd.DataFrame | None) -> str:
     )
 
 
-def _improvement_section(improvement: pd.DataFrame | None) -> str:
-    if improvement is None or improvement.empty:
+def _improvement_section(table: pd.DataFrame) -> str:
+    if table.empty:
         return (
             "<section id='improvement'><h2>Improvement: first check against best check</h2>"
             "<p>No draft history yet: answers checked twice or more, exported by this course "
             "version, show here how learners improved between their first and best check.</p>"
             "</section>"
         )
-    table = improvement_summary(improvement)
     rows = [
         (
             escape(CATEGORY_TITLES[c]),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -121,6 +122,9 @@ class Submission:
     exported_at: datetime | None
     answers: tuple[Answer, ...]
     quizzes: tuple[QuizAnswer, ...] = ()  # the course's quizzes this learner answered
+    # The files its answers were read from (one export, or a progress folder's save files), so
+    # a scanned submission can be read again with its texts, a batch at a time (read_answers).
+    files: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ class _DraftFile:
     """One DraftStore save file (<scenario_id>.json) found in a progress folder."""
 
     folder: Path
-    answer: Answer
+    answer: Answer  # without its texts (scan_submissions keeps the scenario only)
+    path: Path
 
 
 def load_submissions(
@@ -148,7 +153,23 @@ def load_submissions(
     *,
     progress: bool | None = None,
 ) -> tuple[list[Submission], list[Rejected]]:
-    """Read every answers file (and learner progress folder) in folder; bad ones are rejected."""
+    """Read every answers file (and learner progress folder) in folder; bad ones are rejected.
+    Holds every learner's texts at once: a large class is read in batches with
+    scan_submissions and read_answers instead."""
+    scanned, rejected = scan_submissions(folder, max_bytes, progress=progress)
+    accepted = list(read_all(scanned, max_bytes, rejected))
+    return accepted, sorted(rejected, key=lambda r: (r.source, r.kind))
+
+
+def scan_submissions(
+    folder: str | os.PathLike[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    progress: bool | None = None,
+) -> tuple[list[Submission], list[Rejected]]:
+    """Which submissions in folder will be graded (one per learner, known scenarios only), and
+    the files that will not; each submission's answers hold their scenario only, so a class of
+    10,000 costs little memory until read_answers reads one batch's texts again."""
     root = Path(folder)
     files = candidate_files(root)
     base = root if root.is_dir() else root.parent
@@ -165,9 +186,12 @@ def load_submissions(
                 learners[path.parent] = folder_learner(path.parent)
             outcome = replace(outcome, learner_id=learners[path.parent])
         if isinstance(outcome, Submission):
-            exports.append(outcome)
+            exports.append(replace(outcome, answers=_scenarios_only(outcome), files=(path,)))
         elif isinstance(outcome, _DraftFile):
-            drafts.append(outcome)
+            # Its saved_at stays: _progress_folders compares it with the learner's export.
+            answer = outcome.answer
+            scenario_only = Answer(sys.intern(answer.scenario_id), "", answer.saved_at)
+            drafts.append(replace(outcome, answer=scenario_only))
         else:
             rejected.append(outcome)
     folders = _progress_folders(drafts, exports, base, learners)
@@ -178,11 +202,60 @@ def load_submissions(
         if problem is not None:
             rejected.append(problem)
         if usable is not None:
-            usable, cut = _cut_long_drafts(usable)
             accepted.append(usable)
-            rejected.extend(cut)
     rejected.extend(duplicates)
     return accepted, sorted(rejected, key=lambda r: (r.source, r.kind))
+
+
+def read_all(
+    scanned: Iterable[Submission], max_bytes: int, problems: list[Rejected]
+) -> Iterator[Submission]:
+    """Each scanned submission with its texts, read when it is wanted (read_answers); what
+    could not be read, or was cut, is appended to `problems`."""
+    for submission in scanned:
+        full, found = read_answers(submission, max_bytes)
+        problems.extend(found)
+        if full is not None:
+            yield full
+
+
+def _file_name(scanned: Submission, path: Path) -> str:
+    """The name messages give a file of a submission: the export's, or folder/<scenario>.json."""
+    if not scanned.source.endswith("/"):
+        return scanned.source
+    return path.name if scanned.source == "./" else scanned.source + path.name
+
+
+def _scenarios_only(submission: Submission) -> tuple[Answer, ...]:
+    return tuple(Answer(sys.intern(a.scenario_id), "") for a in submission.answers)
+
+
+def read_answers(
+    scanned: Submission, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Submission | None, list[Rejected]]:
+    """A scanned submission with its texts read again from its files (drafts over what the
+    grader reads are cut, and listed); None and the reason if a file changed in between."""
+    known = targets()
+    answers: list[Answer] = []
+    problems: list[Rejected] = []
+    for path in scanned.files:
+        name = _file_name(scanned, path)
+        outcome = _read_file(path, name, max_bytes, known)
+        if isinstance(outcome, _DraftFile):
+            answers.append(outcome.answer)
+        elif isinstance(outcome, Submission) and outcome.learner_id == scanned.learner_id:
+            answers.extend(outcome.answers)
+        elif isinstance(outcome, Rejected):
+            problems.append(replace(outcome, learner_id=scanned.learner_id))
+        else:
+            reason = "changed to another learner's answers while the report read it: run it again"
+            problems.append(Rejected(name, "unreadable", reason, scanned.learner_id))
+    wanted = {a.scenario_id for a in scanned.answers}
+    usable = tuple(a for a in answers if a.scenario_id in wanted)
+    if not usable:
+        return None, problems
+    full, cut = _cut_long_drafts(replace(scanned, answers=usable))
+    return full, [*problems, *cut]
 
 
 def candidate_files(root: Path) -> list[Path]:
@@ -379,7 +452,7 @@ def _read_draft_file(
         _sender_of(None, document.get("report")),
         _history_texts(document.get("history")),
     )
-    return _DraftFile(path.parent, answer)
+    return _DraftFile(path.parent, answer, path)
 
 
 def _sender_of(sender_id: Any, report: Any) -> str:
@@ -410,15 +483,17 @@ def _progress_folders(
     drafts: list[_DraftFile], exports: list[Submission], base: Path, learners: dict[Path, str]
 ) -> list[Submission]:
     """One submission per progress folder, unless an export from that folder is as new."""
-    by_folder: dict[Path, list[Answer]] = {}
+    by_folder: dict[Path, list[_DraftFile]] = {}
     for item in drafts:
-        by_folder.setdefault(item.folder, []).append(item.answer)
+        by_folder.setdefault(item.folder, []).append(item)
     result = []
-    for folder, answers in by_folder.items():
+    for folder, items in by_folder.items():
         if folder not in learners:
             learners[folder] = folder_learner(folder)
         learner_id = learners[folder]
-        latest = max((_parse_time(a.saved_at) for a in answers), key=_time_key)
+        latest = max((_parse_time(item.answer.saved_at) for item in items), key=_time_key)
+        items.sort(key=lambda item: item.answer.scenario_id)
+        answers = [item.answer for item in items]
         source = relative(folder, base) if folder != base else "."
         source = "./" if source == "." else source + "/"
         # The learner's own export next to their drafts is the same work, not a second copy.
@@ -429,9 +504,9 @@ def _progress_folders(
             for s in exports
         ):
             continue
-        ordered = tuple(sorted(answers, key=lambda a: a.scenario_id))
         quizzes = quiz_answers(quiz_records(_course_quizzes(folder)))
-        result.append(Submission(learner_id, source, latest, ordered, quizzes))
+        files = tuple(item.path for item in items)
+        result.append(Submission(learner_id, source, latest, tuple(answers), quizzes, files))
     return result
 
 
