@@ -7,7 +7,7 @@ import sys
 import time
 from argparse import Namespace
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -86,13 +86,18 @@ def run(
         names = pseudonyms(ids, key) if anonymize_ids else None
         with ExitStack() as stack:
             gradebook = stack.enter_context(Gradebook(csv)) if csv is not None else None
-            batches = grade_batches(
-                read_all(scanned, max_bytes, rejected),
-                total=len(scanned),
-                answers=sum(len(s.answers) for s in scanned),
-                workers=workers,
-                progress=progress,
-                size=batch,
+            # Closed on the way out, so an error while writing also stops the worker processes.
+            batches = stack.enter_context(
+                closing(
+                    grade_batches(
+                        read_all(scanned, max_bytes, rejected),
+                        total=len(scanned),
+                        answers=sum(len(s.answers) for s in scanned),
+                        workers=workers,
+                        progress=progress,
+                        size=batch,
+                    )
+                )
             )
             for graded in batches:
                 rejected += graded.errors
