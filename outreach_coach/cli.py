@@ -246,35 +246,13 @@ def run_collect(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """Grade a folder of exported answers; 0 if every file was graded, 3 if some were not."""
-    from . import classreport  # late: pandas and matplotlib are not needed by `check`
-
-    if args.html and args.csv and Path(args.html).resolve() == Path(args.csv).resolve():
-        raise UsageError(
-            f"--html and --csv name the same file ({args.html}): the table would overwrite "
-            "the report; give them different names, e.g. report.html and report.csv"
-        )
-    if args.watch and not args.html:
-        raise UsageError("--watch rewrites the HTML report: give it a file with --html PATH")
-    from .collect import CollectError, read_roster
+    # Late: pandas and matplotlib are not needed by `check`.
+    from .classreport.command import run_command
+    from .classreport.loading import ReportInputError
 
     try:
-        roster = read_roster(Path(args.roster)) if args.roster else []
-    except CollectError as error:
-        raise UsageError(str(error)) from None
-    options = {
-        "html": args.html,
-        "csv": args.csv,
-        "anonymize_ids": args.anonymize,
-        "feedback_dir": args.feedback_dir,
-        "max_bytes": args.max_bytes or classreport.DEFAULT_MAX_BYTES,
-        "workers": args.workers,
-        "roster": roster,
-    }
-    try:
-        if args.watch:
-            return classreport.watch(args.watch, submissions=args.submissions, **options)
-        return classreport.run(args.submissions, **options).exit_code
-    except classreport.ReportInputError as error:
+        return run_command(args)
+    except ReportInputError as error:
         raise UsageError(str(error)) from None
 
 

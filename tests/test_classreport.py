@@ -7,31 +7,47 @@ The generated class holds one file of every kind the report must survive. Learne
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
+import random
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from outreach_coach import classreport, data
-from outreach_coach.classreport import (
-    CSV_COLUMNS,
-    DEFAULT_MAX_BYTES,
-    EXIT_REJECTED,
-    FRAME_COLUMNS,
+from outreach_coach import data
+from outreach_coach.classreport import grading
+from outreach_coach.classreport.anonymity import (
     SALT_ENV,
     SECRET_FILE,
-    anonymize,
+    anonymized,
     class_secret,
-    grade_class,
-    load_submissions,
     pseudonym,
-    render_html,
+    pseudonyms,
 )
+from outreach_coach.classreport.command import EXIT_REJECTED, run
+from outreach_coach.classreport.figures import GALLERY_SIZE, ClassFigures, quiz_table
+from outreach_coach.classreport.gradebook import write_csv
+from outreach_coach.classreport.grading import (
+    CSV_COLUMNS,
+    FRAME_COLUMNS,
+    FrameRow,
+    grade_batches,
+    grade_class,
+)
+from outreach_coach.classreport.html import Extras, render_html
+from outreach_coach.classreport.loading import (
+    DEFAULT_MAX_BYTES,
+    load_submissions,
+    read_all,
+    scan_submissions,
+)
+from outreach_coach.classreport.progress import progress_bar, show_progress
 from outreach_coach.cli import main
 from outreach_coach.export import SCHEMA, SCHEMA_VERSION
 from outreach_coach.storage import DraftStore
@@ -230,8 +246,8 @@ def test_max_bytes_is_the_size_limit(good_class: Path) -> None:
 def test_identical_drafts_are_graded_once(good_class: Path, monkeypatch) -> None:
     answers_file(good_class, "kim-x7", [answer(S1.id, S1.model_answer)])
     calls = []
-    real = classreport.grade_draft
-    monkeypatch.setattr(classreport, "grade_draft", lambda *a: calls.append(a) or real(*a))
+    real = grading.grade_draft
+    monkeypatch.setattr(grading, "grade_draft", lambda *a: calls.append(a) or real(*a))
     accepted, _ = load_submissions(good_class)
     frame = grade_class(accepted, workers=1)
     assert len(calls) == 4  # five answers, two of them the same S1 model answer
@@ -239,14 +255,14 @@ def test_identical_drafts_are_graded_once(good_class: Path, monkeypatch) -> None
 
 
 def test_a_grader_crash_on_one_draft_spares_the_rest(good_class: Path, monkeypatch) -> None:
-    real = classreport.grade
+    real = grading.grade
 
     def fragile(text: str, **people: Any) -> Any:
         if text == XSS:
             raise RuntimeError("boom")
         return real(text, **people)
 
-    monkeypatch.setattr(classreport, "grade", fragile)
+    monkeypatch.setattr(grading, "grade", fragile)
     accepted, _ = load_submissions(good_class)
     errors: list = []
     frame = grade_class(accepted, workers=1, errors=errors)
@@ -276,7 +292,7 @@ def test_frame_columns_and_values(good_class: Path) -> None:
 
 
 def test_progress_bar_stays_off_under_tests() -> None:
-    assert classreport._show_progress(None, 10_000) is False
+    assert show_progress(None, 10_000) is False
 
 
 # --- the HTML report -------------------------------------------------------------------------
@@ -380,7 +396,8 @@ def test_anonymized_outputs_hold_no_learner_id(mixed_class: Path, tmp_path: Path
 
 def test_anonymize_rewrites_file_names_in_the_list(mixed_class: Path) -> None:
     accepted, rejected = load_submissions(mixed_class)
-    _, listed = anonymize(grade_class(accepted), rejected, KEY)
+    ids = [s.learner_id for s in accepted] + [r.learner_id for r in rejected if r.learner_id]
+    listed = anonymized(rejected, pseudonyms(ids, KEY), KEY)
     by_kind = {r.kind: r for r in listed}
     ben = pseudonym("ben-x7", KEY)
     assert by_kind["duplicate"].source == f"answers-{ben}.json"
@@ -564,7 +581,7 @@ def test_the_same_file_for_html_and_csv_is_a_usage_error(
 
 
 def test_a_reply_scenario_is_graded_as_a_reply() -> None:
-    from outreach_coach.classreport import grade_draft
+    from outreach_coach.classreport.grading import grade_draft
 
     scenario = data.scenarios()["l06-reply"]
     graded = grade_draft(scenario.id, scenario.model_answer)
@@ -598,16 +615,14 @@ def test_the_report_counts_quiz_answers_from_exports_and_progress_folders(tmp_pa
         [answer(S1.id, S1.model_answer)],
         quizzes={"storm-opt-out": right, "no-such-quiz": right, "recovery-reply": "junk"},
     )
-    answers_file(
-        folder, "ben-q", [answer(S1.id, S1.original)], quizzes={"storm-opt-out": wrong}
-    )
+    answers_file(folder, "ben-q", [answer(S1.id, S1.original)], quizzes={"storm-opt-out": wrong})
     answers_file(folder, "cai-q", [answer(S1.id, S1.original)])  # an older export: no quizzes
     lee = DraftStore(folder / "lee-laptop")
     lee.save(S1.id, S1.model_answer)
     lee.record_quiz("recovery-reply", True)
-    outcome = classreport.run(folder, html=tmp_path / "report.html")
+    outcome = run(folder, html=tmp_path / "report.html")
     accepted, _ = load_submissions(folder)
-    table = classreport.quiz_table(accepted)
+    table = quiz_table(accepted)
     assert list(table.index) == ["storm-opt-out", "recovery-reply"]  # course order, known ids
     assert table.loc["storm-opt-out"].to_dict() == {"learners": 2, "right": 1, "tries": 2.0}
     assert table.loc["recovery-reply", "learners"] == 1
@@ -620,7 +635,7 @@ def test_the_report_counts_quiz_answers_from_exports_and_progress_folders(tmp_pa
 
 def test_a_class_without_quiz_answers_says_where_they_come_from(good_class: Path) -> None:
     accepted, rejected = load_submissions(good_class)
-    extras = classreport.Extras(quizzes=classreport.quiz_table(accepted))
+    extras = Extras(quizzes=quiz_table(accepted))
     page = render_html(grade_class(accepted), rejected, extras=extras)
     assert "No quiz answers yet" in page
 
@@ -650,3 +665,194 @@ def test_quiz_answers_with_unusable_tries_count_one_try(tmp_path: Path) -> None:
         ("storm-opt-out", 1),
         ("recovery-reply", 1),
     ]
+
+
+# --- streaming: batches give the report the whole class gives --------------------------------
+
+
+def own_rewrite(number: int) -> str:
+    """A learner's own passing-looking rewrite of S1: the model answer with one sentence added
+    (several learners share a text, spaced differently, as copies between friends are)."""
+    extra = f"We helped {number % 4 + 10} teams like yours last year."
+    spacing = "  " if number % 3 == 0 else " "
+    return S1.model_answer.replace("\n\n", f"\n\n{extra}{spacing}", 1)
+
+
+@pytest.fixture
+def big_class(mixed_class: Path) -> Path:
+    """The mixed class plus a dozen learners with draft histories and gallery candidates."""
+    for number in range(12):
+        history = [
+            {"text": S1.original, "saved_at": "2026-11-26T10:00:00+00:00", "score": 40.0},
+            {"text": own_rewrite(number), "saved_at": "2026-11-26T11:00:00+00:00", "score": 90.0},
+        ]
+        answers = [
+            {**answer(S1.id, own_rewrite(number)), "history": history},
+            answer(S2.id, S2.model_answer if number % 2 else S2.original),
+        ]
+        answers_file(mixed_class, f"kid{number:02d}", answers)
+    return mixed_class
+
+
+def _report_files(folder: Path, out: Path, **options: Any) -> dict[str, str]:
+    """The HTML (its minute of generation masked), CSV and feedback files of one run."""
+    outcome = run(
+        folder,
+        html=out / "r.html",
+        csv=out / "r.csv",
+        feedback_dir=out / "feedback",
+        out=io.StringIO(),
+        err=io.StringIO(),
+        **options,
+    )
+    files = {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+        for p in out.rglob("*")
+        if p.is_file() and p.name != SECRET_FILE
+    }
+    files["r.html"] = re.sub(r"Generated [^<]+ by", "Generated by", files["r.html"])
+    files["exit"] = str(outcome.exit_code)
+    return files
+
+
+@pytest.mark.parametrize("anonymized", [False, True])
+def test_the_report_in_batches_equals_the_report_of_the_whole_class(
+    big_class: Path, tmp_path: Path, monkeypatch, anonymized: bool
+) -> None:
+    monkeypatch.setenv(SALT_ENV, "a-fixed-key-so-both-runs-share-pseudonyms")
+    whole = _report_files(big_class, tmp_path / "whole", batch=10_000, anonymize_ids=anonymized)
+    batched = _report_files(big_class, tmp_path / "batched", batch=2, anonymize_ids=anonymized)
+    assert whole == batched
+    assert len([name for name in whole if name.startswith("feedback/")]) == 17
+    gallery = whole["r.html"][whole["r.html"].index("id='gallery'") :]
+    assert gallery.count("<article class='rewrite'>") >= 3  # the heap kept a full gallery
+
+
+def test_the_streamed_table_is_the_table_of_the_whole_frame(big_class: Path, tmp_path: Path):
+    run(big_class, csv=tmp_path / "streamed.csv", batch=3, out=io.StringIO(), err=io.StringIO())
+    accepted, _ = load_submissions(big_class)
+    write_csv(grade_class(accepted), tmp_path / "whole.csv")
+    streamed = (tmp_path / "streamed.csv").read_text(encoding="utf-8")
+    assert streamed == (tmp_path / "whole.csv").read_text(encoding="utf-8")
+    assert streamed.count("\n") > 60
+
+
+def test_figures_added_in_batches_equal_the_figures_of_the_whole_frame(big_class: Path) -> None:
+    accepted, rejected = load_submissions(big_class)
+    improvement: list = []
+    frame = grade_class(accepted, improvement=improvement)
+    whole = ClassFigures.of(frame)
+    whole.add_improvement(improvement)
+    parts = ClassFigures(gallery_size=GALLERY_SIZE)
+    for start in range(0, len(accepted), 2):
+        batch = next(iter(grade_batches(accepted[start : start + 2], total=2, answers=4)))
+        parts.add(batch.rows)
+        parts.add_improvement(batch.improvement)
+    moment = datetime(2026, 12, 2, tzinfo=UTC)
+    assert render_html(parts, rejected, generated_at=moment) == render_html(
+        whole, rejected, generated_at=moment
+    )
+    assert not whole.improvement_summary().empty
+
+
+def test_one_bad_file_or_draft_never_stops_its_batch(big_class: Path, monkeypatch) -> None:
+    scanned, problems = scan_submissions(big_class)
+    # Between the scan and the reading of texts, one learner's file turns to garbage.
+    (big_class / "answers-kid03.json").write_text("{not json", encoding="utf-8")
+    real = grading.grade
+
+    def fragile(text: str, **people: Any) -> Any:
+        if text == own_rewrite(5):
+            raise RuntimeError("boom")
+        return real(text, **people)
+
+    monkeypatch.setattr(grading, "grade", fragile)
+    batches = list(
+        grade_batches(
+            read_all(scanned, DEFAULT_MAX_BYTES, problems),
+            total=20,
+            answers=40,
+            size=100,
+            history=False,
+        )
+    )
+    assert len(batches) == 1
+    graded = {row.learner for row in batches[0].rows}
+    assert "kid03" not in graded and "kid02" in graded and "kid04" in graded
+    assert "kid05" in graded  # its other answer was graded
+    assert [(r.source, r.kind) for r in problems if r.learner_id == "kid03"] == [
+        ("answers-kid03.json", "invalid-json")
+    ]
+    assert [r.learner_id for r in batches[0].errors] == ["kid01", "kid05"]  # the same text
+
+
+def test_a_grading_seen_in_an_earlier_batch_is_not_done_again(big_class: Path, monkeypatch):
+    calls: list = []
+    real = grading.grade_draft
+    monkeypatch.setattr(grading, "grade_draft", lambda *a: calls.append(a) or real(*a))
+    accepted, _ = load_submissions(big_class)
+    list(grade_batches(accepted, total=len(accepted), answers=40, workers=1, size=1))
+    wanted = {
+        (a.scenario_id, t, a.sender_id)
+        for s in accepted
+        for a in s.answers
+        for t in (a.draft, *a.history)
+    }
+    assert sorted(calls) == sorted(wanted)
+
+
+def test_the_gallery_kept_while_streaming_is_the_best_of_all_drafts() -> None:
+    """The bounded gallery against sorting every draft at once (ties in score and length, and
+    copies of one text spaced differently, on purpose)."""
+    rng = random.Random(7)
+    texts = ["Hi Maria, one idea.", "Hi Maria,  one idea.", "Hi Maria, two ideas.", "Hello."]
+    for _ in range(200):
+        rows = [
+            FrameRow(
+                f"l{index:03d}",
+                rng.choice("ab"),
+                "mechanics",
+                True,
+                90.0,
+                "",
+                rng.random() < 0.8,
+                rng.choice([70.0, 80.0, 90.0]),
+                rng.choice(["own", "own", "model-answer"]),
+                rng.choice(texts),
+                "",
+                (),
+            )
+            for index in rng.sample(range(100), rng.randint(0, 30))
+        ]
+        figures = ClassFigures()
+        figures.add(rows)
+        expected: dict[str, list[str]] = {}
+        seen: set[tuple[str, str]] = set()
+        candidates = [r for r in rows if r.origin == "own" and r.scenario_passed]
+        for row in sorted(
+            candidates, key=lambda r: (r.scenario, -r.scenario_score, len(r.draft), r.learner)
+        ):
+            key = (row.scenario, " ".join(row.draft.split()))
+            if key not in seen and len(expected.get(row.scenario, [])) < GALLERY_SIZE:
+                expected.setdefault(row.scenario, []).append(row.learner)
+            seen.add(key)
+        shown = {sid: [d.learner for d in kept] for sid, kept in figures.best_rewrites().items()}
+        assert shown == expected
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(monkeypatch) -> None:
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert show_progress(None, 10_000) is False  # a pipe or a log file: no bar
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert show_progress(None, 10_000) is True
+    assert show_progress(None, 5) is False  # too short to be worth a bar
+    with progress_bar(100, "grading", None, "learner") as bar:
+        bar.update(50)
+    assert "grading" in terminal.getvalue() and "learner" in terminal.getvalue()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from outreach_coach import classreport, data
+from outreach_coach import data
+from outreach_coach.classreport.command import run
 from outreach_coach.cli import main
 from outreach_coach.collect import MANIFEST, collect, id_matches_folder, read_roster
 from outreach_coach.storage import DraftStore, suggested_learner_id
@@ -96,9 +97,9 @@ def test_collected_folder_is_what_the_report_reads_and_it_warns_on_ids(tmp_path,
     learner(homes, "cat", "ana-k", "progress")
     collect(homes, out)
 
-    outcome = classreport.run(out, html=tmp_path / "r.html")
+    outcome = run(out, html=tmp_path / "r.html")
 
-    assert sorted(outcome.frame["learner"].unique()) == ["ana", "ana-k", "ben"]
+    assert sorted(outcome.figures.drafts()["learner"].unique()) == ["ana", "ana-k", "ben"]
     err = capsys.readouterr().err
     assert "cat/answers-ana-k.json" in err and "does not match" in err
     assert "jupyter-ben" not in err

@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from outreach_coach import classreport, data
-from outreach_coach.classreport import (
-    FRAME_COLUMNS,
-    best_rewrites,
-    grade_class,
-    load_submissions,
-    render_html,
-    top_findings,
-)
+from outreach_coach import data
+from outreach_coach.classreport.command import run, watch
+from outreach_coach.classreport.figures import ClassFigures
+from outreach_coach.classreport.grading import FRAME_COLUMNS, grade_class
+from outreach_coach.classreport.html import CSS, render_html
+from outreach_coach.classreport.loading import Answer, Submission, load_submissions, targets
 from outreach_coach.cli import main
 from outreach_coach.grader import grade
 from outreach_coach.grader.report import Finding
@@ -55,7 +52,7 @@ def test_a_capstone_draft_is_exported_with_its_people_and_graded(tmp_path):
     assert set(frame["scenario"]) == {f"capstone-{recipient}"}
     expected = grade(text, recipient=data.recipients()[recipient], sender=data.senders()[sender])
     assert frame["scenario_score"].iloc[0] == expected.score
-    assert "Capstone: your own prospect, to" in classreport.targets()[f"capstone-{recipient}"].title
+    assert "Capstone: your own prospect, to" in targets()[f"capstone-{recipient}"].title
 
 
 def finding(code: str, severity: str) -> Finding:
@@ -97,13 +94,13 @@ CLASS = frame_of(
 
 
 def test_findings_rank_the_errors_that_failed_drafts_above_commoner_warnings():
-    ranked = [(f.code, count) for f, count in top_findings(CLASS)]
+    ranked = [(f.code, count) for f, count in ClassFigures.of(CLASS).top_findings()]
     assert ranked == [("no-greeting", 1), ("too-short", 3)]
 
 
 def test_the_gallery_shows_passing_drafts_only():
-    shown = best_rewrites(classreport._drafts(CLASS))[S1.id]
-    assert list(shown["learner"]) == ["ana", "ben"]
+    shown = ClassFigures.of(CLASS).best_rewrites()[S1.id]
+    assert [draft.learner for draft in shown] == ["ana", "ben"]
     page = render_html(CLASS)
     gallery = page[page.index("id='gallery'") : page.index("id='learners'")]
     assert "half-written" not in gallery
@@ -119,7 +116,7 @@ def test_the_first_screen_has_no_mean_score_card_and_counts_are_whole_numbers():
 
 
 def test_printing_opens_the_folded_learners_section():
-    css = classreport.CSS
+    css = CSS
     assert "@media print" in css and "details::details-content" in css
 
 
@@ -170,7 +167,7 @@ def test_watch_rewrites_the_report_until_stopped(tmp_path):
         pages.append(html.read_text(encoding="utf-8"))
         write_export(folder, "ben", [{"scenario_id": S1.id, "draft": "Hi", "saved_at": ""}])
 
-    code = classreport.watch(5, rounds=2, sleep=sleep, submissions=folder, html=html)
+    code = watch(5, rounds=2, sleep=sleep, submissions=folder, html=html)
 
     assert code == 0
     assert "<meta http-equiv='refresh' content='5'>" in pages[0]
@@ -187,7 +184,7 @@ def test_improvement_from_the_history_first_check_against_best(tmp_path):
     store.export("ana")
     html = tmp_path / "r.html"
 
-    outcome = classreport.run(tmp_path / "class", html=html)
+    outcome = run(tmp_path / "class", html=html)
 
     assert outcome.exit_code == 0
     page = html.read_text(encoding="utf-8")
@@ -225,7 +222,7 @@ def test_disputed_verdicts_are_listed_and_bad_dispute_files_do_not_stop_the_repo
     os.mkfifo(disputes / "4.json")
     html = tmp_path / "r.html"
 
-    outcome = classreport.run(folder, html=html)
+    outcome = run(folder, html=html)
 
     page = html.read_text(encoding="utf-8")
     section = page[page.index("id='disputes'") :]
@@ -238,8 +235,8 @@ def test_disputed_verdicts_are_listed_and_bad_dispute_files_do_not_stop_the_repo
 def test_first_against_best_for_a_reply_covers_the_two_categories_it_is_graded_on() -> None:
     reply = data.scenarios()["l06-reply"]
     history = (reply.original, reply.model_answer)
-    answer = classreport.Answer(reply.id, reply.model_answer, history=history)
-    submission = classreport.Submission("ana", "answers-ana.json", None, (answer,))
+    answer = Answer(reply.id, reply.model_answer, history=history)
+    submission = Submission("ana", "answers-ana.json", None, (answer,))
     improvement: list = []
     grade_class([submission], improvement=improvement)
     rows = pd.DataFrame(improvement)

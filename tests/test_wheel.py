@@ -16,6 +16,8 @@ profile = {"name": "Maria Lopez", "headline": "Head of Operations at Brightline 
            "recent_activity": "Posted about cutting spoilage in refrigerated trucks by 12%."}
 report = grade("Hi Maria,\\n\\nWe print pens. Want some?\\n\\nBest,\\nGary", recipient=profile)
 print(sorted(report.codes))
+# Subpackages must be in the wheel too: the class report is one.
+from outreach_coach.classreport.command import run
 """
 
 

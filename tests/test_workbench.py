@@ -753,7 +753,7 @@ def test_the_verdict_looks_wrong_button_saves_draft_report_and_comment(store, sc
 
 
 def test_disputes_are_left_out_of_the_class_report(store):
-    from outreach_coach.classreport import candidate_files
+    from outreach_coach.classreport.loading import candidate_files
 
     wb = Workbench(exercise_ids()[0], store=store)
     wb.submit("Hi, my draft")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.class_report import generate_class
-from outreach_coach import classreport
+from outreach_coach.classreport.command import run
 
 from .conftest import ARTIFACTS
 
@@ -32,7 +32,7 @@ def class_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
     generate_class(folder, 30, 5)
     html = folder.parent / "report.html"
-    classreport.run(folder, html=html)
+    run(folder, html=html)
     return html
 
 
