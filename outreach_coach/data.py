@@ -32,6 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
 SCENARIO_MODES = ("outreach", "reply")
+TEACHING_LISTS = ("objectives", "key_points")  # required for an exercise
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -227,6 +228,12 @@ def scenarios() -> dict[str, Scenario]:
         hints = _string_list(path, row, record, "hints")
         if not hints:
             raise DataError(path, row, "hints", "expected at least one hint")
+        use = _one_of(path, row, record, "use", SCENARIO_USES)
+        teaching = {name: _string_list(path, row, record, name) for name in TEACHING_LISTS}
+        for name, items in teaching.items():
+            if use == "exercise" and (not items or not all(item.strip() for item in items)):
+                expected = "expected a list of non-empty text: an exercise's notebook shows it"
+                raise DataError(path, row, name, expected)
         result[scenario_id] = Scenario(
             id=scenario_id,
             title=_need_text(path, row, record, "title"),
@@ -236,8 +243,9 @@ def scenarios() -> dict[str, Scenario]:
             task=_need_text(path, row, record, "task"),
             hints=hints,
             model_answer=_need_text(path, row, record, "model_answer"),
-            use=_one_of(path, row, record, "use", SCENARIO_USES),
+            use=use,
             mode=_one_of(path, row, record, "mode", SCENARIO_MODES),
+            **teaching,
         )
     return result
 
