@@ -141,3 +141,24 @@ def test_objectives_are_required(tmp_path: Path) -> None:
     page = build_course.pages()[3]
     with pytest.raises(build_course.SourceError, match="objectives"):
         build_course.build(build_course.Page(**{**page.__dict__, "source": source}))
+
+
+# --- what every page must have ------------------------------------------------------------------
+
+BUILT = [page for page in build_course.pages() if page.kind != "landing"]
+
+
+def _items(text: str, prefix: str) -> list[str]:
+    return [line[len(prefix) :].strip() for line in text.splitlines() if line.startswith(prefix)]
+
+
+@pytest.mark.parametrize("page", BUILT, ids=[page.path for page in BUILT])
+def test_every_lesson_and_exercise_has_objectives_and_key_points(page) -> None:
+    cells = nbformat.read(build_course.ROOT / page.path, as_version=4).cells
+    first = cells[0].source
+    objectives = _items(first, "> - " if page.kind in ("lesson", "finish") else "- ")
+    assert len(objectives) >= 2 and all(objectives), f"{page.path}: objectives {objectives}"
+    points = next(c.source for c in cells if c.source.startswith("## Key points"))
+    key_points = _items(points, "- ")
+    assert key_points and all(key_points), f"{page.path}: empty key points"
+    assert cells[-2].source == points, f"{page.path}: key points must come just before Next step"
