@@ -162,3 +162,9 @@ def test_every_lesson_and_exercise_has_objectives_and_key_points(page) -> None:
     key_points = _items(points, "- ")
     assert key_points and all(key_points), f"{page.path}: empty key points"
     assert cells[-2].source == points, f"{page.path}: key points must come just before Next step"
+
+
+def test_the_course_map_and_the_scenarios_must_list_the_same_exercises(monkeypatch) -> None:
+    monkeypatch.setattr(build_course, "EXERCISES", build_course.EXERCISES[1:])
+    with pytest.raises(build_course.SourceError, match="s01-mass-note"):
+        build_course.pages()

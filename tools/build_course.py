@@ -128,6 +128,13 @@ def exercise_page(number: int, scenario_id: str, solution: bool) -> Page:
 def pages(solutions: bool = True) -> list[Page]:
     """Every page in the order a learner takes them, then the course map page. With solutions,
     the exercises are their instructor copies in solutions/ (what the build writes)."""
+    listed = [exercise.scenario for exercise in EXERCISES]
+    known = [s.id for s in data.scenarios().values() if s.use == "exercise"]
+    if listed != known:  # the summary and the class report list exercises in scenarios.toml order
+        raise SourceError(
+            f"{COURSE_MAP}: its [[exercise]] tables list {listed}, but data/scenarios.toml has "
+            f"these exercise scenarios: {known}. List the same ones, in the same order."
+        )
     result = [
         Page(
             f"lessons/{lesson.file}",
