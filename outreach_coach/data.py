@@ -250,6 +250,60 @@ def scenarios() -> dict[str, Scenario]:
     return result
 
 
+def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool) -> bool:
+    value = record.get(name, default)
+    if not isinstance(value, bool):
+        raise DataError(path, row, name, f"expected true or false, got {value!r}")
+    return value
+
+
+@cache
+def quiz_questions() -> dict[str, dict[str, Any]]:
+    """The lessons' fixed quiz questions by id, from quizzes.toml: prompt, multiple, and options
+    as (text, correct, explanation) tuples, with exactly one right option unless multiple."""
+    path = data_dir() / "quizzes.toml"
+    result: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "question"), start=1):
+        row = f"[[question]] #{number}"
+        question_id = _check_id(path, row, record.get("id"), seen)
+        multiple = _flag(path, row, record, "multiple", False)
+        tables = record.get("option")
+        if not isinstance(tables, list) or len(tables) < 2:
+            raise DataError(path, row, "option", "expected two or more [[question.option]] tables")
+        options = []
+        for index, option in enumerate(tables, start=1):
+            where = f"{row}, option {index}"
+            correct = option.get("correct")
+            if not isinstance(correct, bool):
+                raise DataError(path, where, "correct", f"expected true or false, got {correct!r}")
+            text = _need_text(path, where, option, "text")
+            options.append((text, correct, _need_text(path, where, option, "explanation")))
+        right = sum(correct for _, correct, _ in options)
+        if right < 1 or (not multiple and right != 1):
+            expected = "one or more right options" if multiple else "exactly one right option"
+            raise DataError(path, row, "option", f"expected {expected}, found {right}")
+        result[question_id] = {
+            "prompt": _need_text(path, row, record, "prompt"),
+            "multiple": multiple,
+            "options": tuple(options),
+        }
+    return result
+
+
+@cache
+def spot_labels() -> dict[str, str]:
+    """What the spot-the-problems quiz calls each rule code's problem, from quizzes.toml."""
+    path = data_dir() / "quizzes.toml"
+    labels = _read_toml(path).get("spot_labels")
+    if not isinstance(labels, dict) or not labels:
+        raise DataError(path, None, "spot_labels", "expected a [spot_labels] table: CODE = text")
+    for code, label in labels.items():
+        if not isinstance(label, str) or not label.strip():
+            raise DataError(path, "[spot_labels]", code, "expected non-empty text")
+    return dict(labels)
+
+
 @cache
 def evaluation() -> list[EvaluationItem]:
     """The labelled evaluation set, from evaluation.toml."""
@@ -337,8 +391,9 @@ def grader_data() -> None:
 def load_all() -> None:
     """Load and validate every course data file, so a mistake is reported when the course
     opens, not when some later message happens to need that file."""
-    for loader in (recipients, senders, messages, scenarios, topics, lexicon, cues):
+    for loader in (recipients, senders, messages, scenarios, quiz_questions, spot_labels):
         loader()
+    grader_data()
 
 
 _DERIVED: list[Callable[[], None]] = []
@@ -352,7 +407,8 @@ def derived_from_data(function: F) -> F:
 
 def clear_cache() -> None:
     """Forget loaded data and everything computed from it, so edited files are read again."""
-    for loader in (recipients, senders, messages, scenarios, evaluation, topics, lexicon, cues):
+    loaders = (recipients, senders, messages, scenarios, quiz_questions, spot_labels, evaluation)
+    for loader in (*loaders, topics, lexicon, cues):
         loader.cache_clear()
     for clear in _DERIVED:
         clear()
