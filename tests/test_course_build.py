@@ -168,3 +168,29 @@ def test_the_course_map_and_the_scenarios_must_list_the_same_exercises(monkeypat
     monkeypatch.setattr(build_course, "EXERCISES", build_course.EXERCISES[1:])
     with pytest.raises(build_course.SourceError, match="s01-mass-note"):
         build_course.pages()
+
+
+def test_adding_an_exercise_takes_its_data_entry_and_one_map_line(tmp_path: Path) -> None:
+    """The recipe in CONTRIBUTING.md: the capstone keeps its name, every link follows."""
+    course = clean_copy(tmp_path)
+    scenarios = course / "data" / "scenarios.toml"
+    text = scenarios.read_text(encoding="utf-8")
+    start = text.index('[[scenario]]\nid = "s05-pushy"')
+    end = text.index("[[scenario]]", start + 1)
+    added = text[start:end].replace('id = "s05-pushy"', 'id = "s06-pushy-again"')
+    scenarios.write_text(text[:end] + added + text[end:], encoding="utf-8")
+    course_map = course / "outreach_coach" / "course.toml"
+    text = course_map.read_text(encoding="utf-8")
+    line = '[[exercise]]\nscenario = "s06-pushy-again"\nminutes = 10\n\n'
+    course_map.write_text(text.replace("\n[capstone]\n", f"\n{line}[capstone]\n"), "utf-8")
+
+    done = run_build(course)
+    assert done.returncode == 0, done.stderr
+    for folder in ("exercises", "solutions"):
+        assert (course / folder / "06_pushy_again.ipynb").is_file()
+        assert sorted(p.name for p in (course / folder).glob("capstone*")) == ["capstone.ipynb"]
+    capstone = (course / "exercises" / "capstone.ipynb").read_text(encoding="utf-8")
+    assert "06_pushy_again.ipynb" in capstone, "the capstone's back link follows the new exercise"
+    for name in ("README.md", "instructor/README.md", "lessons/00_start_here.ipynb"):
+        assert "06_pushy_again" in (course / name).read_text(encoding="utf-8"), name
+    assert run_build(course, "--check").returncode == 0
