@@ -40,7 +40,15 @@ sys.path.insert(0, str(ROOT))  # the course's own package, even when another cop
 
 from outreach_coach import data  # noqa: E402
 from outreach_coach.course_files import BUILD_MARK, cells_digest, edited_since_built  # noqa: E402
-from outreach_coach.outline import CAPSTONE, COURSE_MAP, EXERCISES, FINISH, LESSONS  # noqa: E402
+from outreach_coach.outline import (  # noqa: E402
+    CAPSTONE,
+    COURSE_MAP,
+    EXERCISES,
+    FINISH,
+    LESSONS,
+    Exercise,
+    Lesson,
+)
 from tools import build_exercises  # noqa: E402
 
 CONTENT = ROOT / "content"
@@ -90,7 +98,7 @@ class Page:
     source: Path
     title: str
     kind: str  # lesson, finish, landing, exercise, capstone
-    lesson: object = None
+    lesson: Lesson | None = None
     fields: dict[str, str] = field(default_factory=dict)
     data_note: str = ""  # where the rest of its text lives, for exercises
 
@@ -99,13 +107,12 @@ def _bullets(items: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def exercise_page(number: int, scenario_id: str, solution: bool) -> Page:
+def exercise_page(exercise: Exercise, solution: bool) -> Page:
     """The page of one exercise (or its solution), filled in from its scenario."""
-    scenario = data.scenarios()[scenario_id]
+    scenario = data.scenarios()[exercise.scenario]
     sender = data.senders()[scenario.sender]
     recipient = data.recipients()[scenario.recipient]
     folder = "solutions" if solution else "exercises"
-    name = next(e.file for e in EXERCISES if e.scenario == scenario_id)
     fields = {
         "scenario.id": scenario.id,
         "scenario.task": scenario.task,
@@ -116,9 +123,9 @@ def exercise_page(number: int, scenario_id: str, solution: bool) -> Page:
         "key_points": _bullets(scenario.key_points),
     }
     return Page(
-        path=f"{folder}/{name}",
+        path=f"{folder}/{exercise.file}",
         source=EXERCISE_SOURCE,
-        title=f"Exercise {number}: {scenario.title}",
+        title=f"Exercise {exercise.number}: {scenario.title}",
         kind="exercise",
         fields=fields,
         data_note=f"data/scenarios.toml (scenario {scenario.id!r})",
@@ -145,7 +152,7 @@ def pages(solutions: bool = True) -> list[Page]:
         )
         for lesson in LESSONS
     ]
-    result += [exercise_page(e.number, e.scenario, solutions) for e in EXERCISES]
+    result += [exercise_page(exercise, solutions) for exercise in EXERCISES]
     folder = "solutions" if solutions else "exercises"
     result.append(Page(f"{folder}/{CAPSTONE.file}", CAPSTONE_SOURCE, CAPSTONE.title, "capstone"))
     result.append(
