@@ -1,4 +1,5 @@
-"""A wheel built from the repository installs and grades on its own (no data/ folder beside it)."""
+"""A wheel built from the repository installs and grades on its own (no data/ folder beside it),
+and carries the course map."""
 
 import os
 import subprocess
@@ -16,6 +17,8 @@ profile = {"name": "Maria Lopez", "headline": "Head of Operations at Brightline 
            "recent_activity": "Posted about cutting spoilage in refrigerated trucks by 12%."}
 report = grade("Hi Maria,\\n\\nWe print pens. Want some?\\n\\nBest,\\nGary", recipient=profile)
 print(sorted(report.codes))
+from outreach_coach.outline import CAPSTONE, LESSONS  # the course map ships inside the package
+assert len(LESSONS) >= 7 and CAPSTONE.file == "capstone.ipynb", (LESSONS, CAPSTONE)
 """
 
 
