@@ -6,17 +6,24 @@ visit, and any of it makes `git status` dirty. The course's Jupyter config
 (.jupyter/jupyter_server_config.json) runs `pre_save_hook` before every save, so a course
 notebook is always written the way the build tools write it: no outputs, no execution counts,
 only tags as cell metadata. The learner's drafts live in progress/, never in the notebooks.
+
+A built notebook also keeps its build mark (notebook metadata BUILD_MARK): the source file to
+edit and a digest of the cells as built, so that the build can tell an edit made in Jupyter
+from its own output and refuse to overwrite it (tools/build_course.py).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import MutableMapping
 from typing import Any
 
 COURSE_FOLDERS = ("lessons", "exercises", "solutions")
 COURSE_NOTEBOOKS = ("course.ipynb",)
-KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
+BUILD_MARK = "outreach_coach"
+KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info", BUILD_MARK)
 
 
 def is_course_notebook(path: str) -> bool:
@@ -51,6 +58,22 @@ def clean_notebook(content: MutableMapping[str, Any]) -> None:
     """Strip, in place, what running a notebook adds to it (outputs, counts, widget state)."""
     content["cells"] = [clean_cell(cell) for cell in content.get("cells", [])]
     content["metadata"] = clean_metadata(content.get("metadata", {}))
+
+
+def cells_digest(content: MutableMapping[str, Any]) -> str:
+    """A short digest of a notebook's cells as the course commits them (type, text, tags)."""
+    cells = [
+        (cell["cell_type"], cell["source"], cell.get("metadata", {}).get("tags", []))
+        for cell in content.get("cells", [])
+    ]
+    text = json.dumps(cells, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def edited_since_built(content: MutableMapping[str, Any]) -> bool:
+    """True when a notebook's cells are not the ones its build mark records (or it has none)."""
+    mark = content.get("metadata", {}).get(BUILD_MARK)
+    return not isinstance(mark, dict) or mark.get("digest") != cells_digest(content)
 
 
 def pre_save_hook(model: MutableMapping[str, Any], path: str, **kwargs: Any) -> None:

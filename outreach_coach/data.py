@@ -29,6 +29,7 @@ from .models import EvaluationItem, ExampleMessage, Scenario
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
 SCENARIO_MODES = ("outreach", "reply")
+TEACHING_LISTS = ("objectives", "key_points")  # required for an exercise
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -183,6 +184,12 @@ def scenarios() -> dict[str, Scenario]:
         hints = _string_list(path, row, record, "hints")
         if not hints:
             raise DataError(path, row, "hints", "expected at least one hint")
+        use = _one_of(path, row, record, "use", SCENARIO_USES)
+        teaching = {name: _string_list(path, row, record, name) for name in TEACHING_LISTS}
+        for name, items in teaching.items():
+            if use == "exercise" and (not items or not all(item.strip() for item in items)):
+                expected = "expected a list of non-empty text: an exercise's notebook shows it"
+                raise DataError(path, row, name, expected)
         result[scenario_id] = Scenario(
             id=scenario_id,
             title=_need_text(path, row, record, "title"),
@@ -192,10 +199,65 @@ def scenarios() -> dict[str, Scenario]:
             task=_need_text(path, row, record, "task"),
             hints=hints,
             model_answer=_need_text(path, row, record, "model_answer"),
-            use=_one_of(path, row, record, "use", SCENARIO_USES),
+            use=use,
             mode=_one_of(path, row, record, "mode", SCENARIO_MODES),
+            **teaching,
         )
     return result
+
+
+def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool) -> bool:
+    value = record.get(name, default)
+    if not isinstance(value, bool):
+        raise DataError(path, row, name, f"expected true or false, got {value!r}")
+    return value
+
+
+@cache
+def quiz_questions() -> dict[str, dict[str, Any]]:
+    """The lessons' fixed quiz questions by id, from quizzes.toml: prompt, multiple, and options
+    as (text, correct, explanation) tuples, with exactly one right option unless multiple."""
+    path = data_dir() / "quizzes.toml"
+    result: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "question"), start=1):
+        row = f"[[question]] #{number}"
+        question_id = _check_id(path, row, record.get("id"), seen)
+        multiple = _flag(path, row, record, "multiple", False)
+        tables = record.get("option")
+        if not isinstance(tables, list) or len(tables) < 2:
+            raise DataError(path, row, "option", "expected two or more [[question.option]] tables")
+        options = []
+        for index, option in enumerate(tables, start=1):
+            where = f"{row}, option {index}"
+            correct = option.get("correct")
+            if not isinstance(correct, bool):
+                raise DataError(path, where, "correct", f"expected true or false, got {correct!r}")
+            text = _need_text(path, where, option, "text")
+            options.append((text, correct, _need_text(path, where, option, "explanation")))
+        right = sum(correct for _, correct, _ in options)
+        if right < 1 or (not multiple and right != 1):
+            expected = "one or more right options" if multiple else "exactly one right option"
+            raise DataError(path, row, "option", f"expected {expected}, found {right}")
+        result[question_id] = {
+            "prompt": _need_text(path, row, record, "prompt"),
+            "multiple": multiple,
+            "options": tuple(options),
+        }
+    return result
+
+
+@cache
+def spot_labels() -> dict[str, str]:
+    """What the spot-the-problems quiz calls each rule code's problem, from quizzes.toml."""
+    path = data_dir() / "quizzes.toml"
+    labels = read_toml(path).get("spot_labels")
+    if not isinstance(labels, dict) or not labels:
+        raise DataError(path, None, "spot_labels", "expected a [spot_labels] table: CODE = text")
+    for code, label in labels.items():
+        if not isinstance(label, str) or not label.strip():
+            raise DataError(path, "[spot_labels]", code, "expected non-empty text")
+    return dict(labels)
 
 
 @cache
@@ -229,7 +291,7 @@ def evaluation() -> list[EvaluationItem]:
 def load_all() -> None:
     """Load and validate every course data file and the grader's word lists, so a mistake is
     reported when the course opens, not when some later message happens to need that file."""
-    for loader in (recipients, senders, messages, scenarios):
+    for loader in (recipients, senders, messages, scenarios, quiz_questions, spot_labels):
         loader()
     load_word_lists()
 
@@ -237,6 +299,7 @@ def load_all() -> None:
 def clear_cache() -> None:
     """Forget loaded data, the grader's word lists and everything computed from them, so edited
     files are read again."""
-    for loader in (recipients, senders, messages, scenarios, evaluation):
+    loaders = (recipients, senders, messages, scenarios, quiz_questions, spot_labels, evaluation)
+    for loader in loaders:
         loader.cache_clear()
     clear_grader_cache()

@@ -34,6 +34,9 @@ class Scenario:
     model_answer: str
     use: str = "exercise"
     mode: str = "outreach"
+    # What an exercise practises and what to remember: its notebook's opening and closing lists.
+    objectives: tuple[str, ...] = ()
+    key_points: tuple[str, ...] = ()
 
     @property
     def is_reply(self) -> bool:

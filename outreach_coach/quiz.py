@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 import ipywidgets as widgets
 
-from . import marks
+from . import data, marks
+from .grader.wordlists import derived_from_data
 from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
 from .models import ExampleMessage
 from .outline import course_quizzes
@@ -168,141 +170,21 @@ def storm_arithmetic_question(list_size: int = 150, replies: int = 30) -> Questi
     )
 
 
-QUESTIONS: dict[str, Question] = {
-    "storm-opt-out": Question(
-        id="storm-opt-out",
-        prompt=(
-            "A note you never asked for arrives, sent to a long list. Which of these stop it "
-            "without adding to the storm? Tick all that do."
-        ),
-        multiple=True,
-        options=(
-            Option(
-                "Click Reply All and write 'unsubscribe'.",
-                False,
-                "Your 'unsubscribe' lands in every inbox on the list. LinkedIn messages are not "
-                "a mailing list, so the word switches nothing off; it only adds to the pile.",
-            ),
-            Option(
-                "Reply to the sender alone and ask to be taken off the list.",
-                True,
-                "Only the sender reads it, and the request reaches the one person who can act on "
-                "it.",
-            ),
-            Option(
-                "Report the message to LinkedIn as spam.",
-                True,
-                "The report goes to LinkedIn, not to the thread. Nobody else's inbox fills up.",
-            ),
-            Option(
-                "Reply All asking everyone to stop replying all.",
-                False,
-                "Well meant, but it is one more message in every inbox, and it invites answers.",
-            ),
-            Option(
-                "Remove the sender from your connections.",
-                True,
-                "A quiet exit: no message to anyone, and the sender loses the easy way to write "
-                "to you.",
-            ),
-            Option(
-                "Mute or leave the conversation.",
-                True,
-                "Silences the thread for you without sending a word to anyone.",
-            ),
-        ),
-    ),
-    "recovery-reply": Question(
-        id="recovery-reply",
-        prompt=(
-            "You sent a note to a list. Someone answers: 'This is spam. Take me off your list.' "
-            "Which answer is best?"
-        ),
-        options=(
-            Option(
-                "To everyone: 'It is not spam. We are a real company with ten years in business. "
-                "Please look at it again.'",
-                False,
-                "This is what the story's sender did. Whether a message is spam is the reader's "
-                "call; arguing, in public, told everyone on the list the sender was not listening.",
-            ),
-            Option(
-                "To that person only: 'You're right, and I'm sorry. I've taken you off my list "
-                "and won't write again. Thank you for telling me.'",
-                True,
-                "It agrees, apologises, does what was asked and thanks them, and only they read "
-                "it. Nothing to argue with, nothing to report.",
-            ),
-            Option(
-                "No answer; keep sending the monthly note.",
-                False,
-                "They asked to be removed. The next note is the one they report to LinkedIn.",
-            ),
-            Option(
-                "To everyone: a long explanation of why the note was sent.",
-                False,
-                "Every recipient gets one more message they did not want, and explaining still "
-                "tells the reader they were wrong.",
-            ),
-        ),
-    ),
-    "recovery-report": Question(
-        id="recovery-report",
-        prompt="What happens when you report a message to LinkedIn as spam?",
-        options=(
-            Option(
-                "It posts a public warning on the sender's profile.",
-                False,
-                "Reports are not public; other members do not see them.",
-            ),
-            Option(
-                "LinkedIn receives it privately and can act against a sender who is reported "
-                "again and again.",
-                True,
-                "A report is a private signal to LinkedIn, which reviews it and can limit "
-                "accounts that keep sending spam. It costs the thread nothing.",
-            ),
-            Option(
-                "It sends your complaint to everyone on the thread.",
-                False,
-                "No: that is what Reply All does. A report goes to LinkedIn only.",
-            ),
-            Option(
-                "It deletes the message from every recipient's inbox.",
-                False,
-                "Reporting does not reach into other people's inboxes; each recipient decides "
-                "for themselves.",
-            ),
-        ),
-    ),
-}
+@derived_from_data
+@cache
+def fixed_questions() -> dict[str, Question]:
+    """The lessons' fixed questions by id, from data/quizzes.toml (checked when it is read)."""
+    return {
+        question_id: Question(
+            id=question_id,
+            prompt=record["prompt"],
+            options=tuple(Option(*option) for option in record["options"]),
+            multiple=record["multiple"],
+        )
+        for question_id, record in data.quiz_questions().items()
+    }
 
-# Learner-facing wording for each problem the spot-the-problems quiz can ask about.
-SPOT_LABELS: dict[str, str] = {
-    "PERS001": "It does not greet the reader by name.",
-    "MECH005": "Words in capitals shout at the reader.",
-    "PERS003": "Nothing in it is about the person reading it.",
-    "ETIQ006": "It pushes a web link in a first message.",
-    "MECH008": "It is far too long.",
-    "REL002": "The offer is vague: it never says what the sender could do for the reader.",
-    "ETIQ001": "It is signed with a name that is not the one on the sender's profile.",
-    "REL005": "It pressures the reader to act now.",
-    "MECH001": "Sentences start with a lowercase letter.",
-    "PERS005": "A template placeholder such as [First Name] was left in.",
-    "ETIQ005": "It is written to a whole group at once ('all of you').",
-    "MECH006": "It uses text-speak such as 'u' or 'pls'.",
-    "MECH002": "'I' is written as a lowercase 'i'.",
-    "MECH003": "There are spaces before punctuation marks.",
-    "REL003": "The offer has nothing to do with the reader's work.",
-    "PERS004": "It greets a group ('Hi all') instead of one person.",
-    "PERS007": "It flatters the reader with words that fit anyone.",
-    "MECH004": "It uses runs of punctuation such as '!!'.",
-    "MECH007": "Words are misspelled.",
-    "ETIQ002": "It has no sign-off with a name.",
-    "REL006": "It ends without a question or an easy next step.",
-    "ETIQ003": "It argues with the reader.",
-    "ETIQ004": "It invites everyone to reply all.",
-}
+
 # Plausible problems to offer when the message does not have them, so ticking everything fails.
 DECOYS = ("MECH005", "MECH008", "REL005", "MECH006", "PERS005", "PERS007")
 MAX_DECOYS = 3
@@ -318,7 +200,7 @@ def spot_the_problems_question(message: str | ExampleMessage | None = None) -> Q
         found.setdefault(finding.code, f"{finding.message} {finding.why}".strip())
     decoys = [code for code in DECOYS if code not in found][:MAX_DECOYS]
     options = []
-    for code, label in SPOT_LABELS.items():
+    for code, label in data.spot_labels().items():
         if code in found:
             options.append(Option(label, True, f"Yes: {found[code]}"))
         elif code in decoys:
@@ -326,7 +208,7 @@ def spot_the_problems_question(message: str | ExampleMessage | None = None) -> Q
                 Option(label, False, "Not in this message: the grader found nothing like it.")
             )
     for code in found:
-        if code not in SPOT_LABELS:  # a rule added after this list was written
+        if code not in data.spot_labels():  # a rule added after the list was written
             options.append(Option(found[code], True, f"Yes: {found[code]}"))
     if example.kind == "mass" and "ETIQ005" not in found:
         options.append(
@@ -355,10 +237,11 @@ def question(question_id: str) -> Question:
         return spot_the_problems_question()
     if question_id == "storm-arithmetic":
         return storm_arithmetic_question()
-    if question_id not in QUESTIONS:
-        known = ", ".join(["spot-the-problems", "storm-arithmetic", *QUESTIONS])
+    questions = fixed_questions()
+    if question_id not in questions:
+        known = ", ".join(["spot-the-problems", "storm-arithmetic", *questions])
         raise KeyError(f"no quiz question {question_id!r}; known: {known}")
-    return QUESTIONS[question_id]
+    return questions[question_id]
 
 
 # --- the widget ---------------------------------------------------------------------------------

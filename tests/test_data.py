@@ -169,3 +169,44 @@ def test_a_profile_field_over_its_limit_names_the_row(copy_of_data: Path) -> Non
         data.DataError, match=r"recipients\.csv, row 3: recipient field 'headline' has"
     ):
         data.recipients()
+
+
+@pytest.mark.parametrize("field", ["objectives", "key_points"])
+def test_an_exercise_without_objectives_or_key_points_names_its_row(
+    copy_of_data: Path, field: str
+) -> None:
+    path = copy_of_data / "scenarios.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"{field} = [")
+    end = text.index("]\n", start) + 2
+    path.write_text(text[:start] + f"{field} = []\n" + text[end:], encoding="utf-8")
+    with pytest.raises(data.DataError, match=rf"row \[\[scenario\]\] #1, field '{field}'"):
+        data.scenarios()
+
+
+def test_an_empty_key_point_is_refused(copy_of_data: Path) -> None:
+    _rewrite(copy_of_data / "scenarios.toml", "key_points = [\n", 'key_points = [\n  " ",\n')
+    with pytest.raises(data.DataError, match=r"field 'key_points'.*non-empty"):
+        data.scenarios()
+
+
+def test_a_single_choice_question_with_two_right_answers_names_its_row(copy_of_data) -> None:
+    path = copy_of_data / "quizzes.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('id = "recovery-reply"')
+    head, tail = text[:start], text[start:].replace("correct = false", "correct = true", 1)
+    path.write_text(head + tail, encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"\[\[question\]\] #2, field 'option'.*exactly one"):
+        data.quiz_questions()
+
+
+def test_a_quiz_option_needs_an_explanation(copy_of_data: Path) -> None:
+    _rewrite(copy_of_data / "quizzes.toml", "explanation = ", "explained = ")
+    with pytest.raises(data.DataError, match=r"#1, option 1, field 'explanation'"):
+        data.quiz_questions()
+
+
+def test_a_spot_label_must_be_text(copy_of_data: Path) -> None:
+    _rewrite(copy_of_data / "quizzes.toml", 'PERS001 = "', 'PERS001 = 3\nX = "')
+    with pytest.raises(data.DataError, match=r"\[spot_labels\], field 'PERS001'"):
+        data.spot_labels()

@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from outreach_coach.outline import CAPSTONE
+from outreach_coach.outline import EXERCISES as MAP_EXERCISES
 from outreach_coach.workbench import exercise_ids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +49,13 @@ def test_every_solution_has_an_exercise_and_vice_versa():
 def test_one_notebook_per_exercise_scenario_plus_the_capstone():
     ids = exercise_ids()
     assert len(SOLUTIONS) == len(ids) + 1
-    for number, (path, scenario_id) in enumerate(zip(SOLUTIONS, ids, strict=False), start=1):
+    numbered = [path for path in SOLUTIONS if path.name != CAPSTONE.file]
+    assert [e.scenario for e in MAP_EXERCISES] == ids, "the course map and scenarios.toml differ"
+    for number, (path, scenario_id) in enumerate(zip(numbered, ids, strict=True), start=1):
         assert path.name.startswith(f"{number:02d}_")
         assert f'Workbench("{scenario_id}")' in code_of(path)
-    capstone = SOLUTIONS[-1]
-    assert capstone.name.startswith(f"{len(ids) + 1:02d}_") and "capstone" in capstone.name
+    capstone = ROOT / "solutions" / CAPSTONE.file
+    assert CAPSTONE.file == "capstone.ipynb", "the capstone's name must not depend on a count"
     assert "Workbench.capstone()" in code_of(capstone)
 
 

@@ -36,8 +36,7 @@ VIEW_MODULES = [
     "outreach_coach/export.py",
     "outreach_coach/storage.py",
     "outreach_coach/cli.py",
-    "tools/build_lessons.py",
-    "tools/make_solutions.py",
+    "tools/build_course.py",
     "tools/build_exercises.py",
 ]
 NOTEBOOKS = sorted(

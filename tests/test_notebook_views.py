@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.build_lessons import NOTEBOOK_ONLY, WIDGET_NOTE_TEXT, shows_widget
+from tools.build_course import NOTEBOOK_ONLY, WIDGET_NOTE_TEXT, shows_widget
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(

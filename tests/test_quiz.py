@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from outreach_coach import quiz
+from outreach_coach import data, quiz
 from outreach_coach.lesson_views import grade_example, story_message
 from outreach_coach.quiz import (
     MASS_LABEL,
-    QUESTIONS,
-    SPOT_LABELS,
     Option,
     Question,
     Quiz,
+    fixed_questions,
     grade_quiz,
     question,
     spot_the_problems_question,
@@ -81,14 +80,18 @@ def test_questions_check_their_own_answer_key() -> None:
 
 
 def test_every_lesson_question_explains_every_option() -> None:
-    for q in [*QUESTIONS.values(), storm_arithmetic_question(), spot_the_problems_question()]:
+    for q in [
+        *fixed_questions().values(),
+        storm_arithmetic_question(),
+        spot_the_problems_question(),
+    ]:
         assert q.prompt and q.answer
         assert all(option.explanation.strip() for option in q.options), q.id
         assert len({option.text for option in q.options}) == len(q.options), q.id
 
 
 def test_opt_out_question_rejects_reply_all() -> None:
-    q = QUESTIONS["storm-opt-out"]
+    q = fixed_questions()["storm-opt-out"]
     for option in q.options:
         assert option.correct == ("Reply All" not in option.text), option.text
 
@@ -103,10 +106,10 @@ def test_spot_the_problems_key_is_what_the_grader_finds() -> None:
     example = story_message()
     found = grade_example(example).codes
     q = spot_the_problems_question(example)
-    labels = {label: code for code, label in SPOT_LABELS.items()}
+    labels = {label: code for code, label in data.spot_labels().items()}
     right = {labels.get(o.text) for o in q.options if o.correct} - {None}
     wrong = {labels[o.text] for o in q.options if not o.correct}
-    assert right == {code for code in found if code in SPOT_LABELS}
+    assert right == {code for code in found if code in data.spot_labels()}
     assert wrong and not wrong & found  # decoys are problems the message does not have
     if "ETIQ005" not in found:
         assert MASS_LABEL in [o.text for o in q.options if o.correct]
@@ -115,7 +118,7 @@ def test_spot_the_problems_key_is_what_the_grader_finds() -> None:
 
 
 def test_question_lookup() -> None:
-    assert question("storm-opt-out") is QUESTIONS["storm-opt-out"]
+    assert question("storm-opt-out") is fixed_questions()["storm-opt-out"]
     assert question("spot-the-problems").multiple
     with pytest.raises(KeyError, match="known"):
         question("no-such-question")
@@ -140,7 +143,7 @@ def test_radio_quiz_widget_checks_the_choice() -> None:
 
 def test_tick_box_quiz_widget_shows_every_option_verdict() -> None:
     widget = Quiz("storm-opt-out")
-    assert len(widget.options) == len(QUESTIONS["storm-opt-out"].options)
+    assert len(widget.options) == len(fixed_questions()["storm-opt-out"].options)
     assert all("oc-quiz-option" in box._dom_classes for box in widget.options)
     widget.options[0].value = True  # Reply All 'unsubscribe'
     widget.options[1].value = True
@@ -148,7 +151,7 @@ def test_tick_box_quiz_widget_shows_every_option_verdict() -> None:
     assert widget.chosen == (0, 1)
     assert "You found 1 of 4; 1 ticked that is not right." in widget.feedback.value
     assert widget.feedback.value.count("<li>") == len(widget.options)
-    widget.choose(*QUESTIONS["storm-opt-out"].answer)
+    widget.choose(*fixed_questions()["storm-opt-out"].answer)
     widget.check_button.click()
     assert "✓ All 4 found" in widget.feedback.value
 

@@ -1,11 +1,17 @@
-"""Binder can build the repository, and every link and badge in the README leads somewhere."""
+"""Binder can build the repository, every link and badge in the README leads somewhere, and so
+does every relative link (and every course notebook named in backticks) in the repository's
+Markdown and notebooks."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 import urllib.parse
 from pathlib import Path
+
+import nbformat
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
@@ -51,3 +57,59 @@ def test_every_badge_urlpath_exists() -> None:
         if not (REPO / urlpath.removeprefix(prefix)).exists():
             missing.append(urlpath)
     assert missing == [], f"README badges open paths that do not exist: {missing}"
+
+
+# A course notebook named in prose, such as `exercises/01_mass_note.ipynb`.
+NOTEBOOK_PATH = re.compile(r"`((?:lessons|exercises|solutions)/[^`*\s]+\.ipynb)`")
+
+
+def tracked(*patterns: str) -> list[str]:
+    """Tracked and new files matching the patterns (the corpus and the notebooks' sources aside:
+    a source's links are relative to its built notebook, which is checked instead)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *patterns],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [name for name in listed if not name.startswith(("data/corpus/", "content/"))]
+
+
+def markdown_of(name: str) -> str:
+    """A file's Markdown: the whole file, or a notebook's Markdown cells."""
+    path = REPO / name
+    if name.endswith(".ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        return "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def broken_links(name: str) -> list[str]:
+    """A file's relative links that lead nowhere, and course notebooks it names that are missing."""
+    text = markdown_of(name)
+    here = (REPO / name).parent
+    broken = []
+    for link in LINK.findall(text):
+        target = link.split("#")[0]
+        if "://" in link or link.startswith(("#", "mailto:")) or not target:
+            continue
+        if target.startswith("/") or not (here / target).exists():
+            broken.append(link)
+    broken += [path for path in NOTEBOOK_PATH.findall(text) if not (REPO / path).exists()]
+    return broken
+
+
+PAGES = tracked("*.md", "*.ipynb")
+
+
+def test_the_link_check_sees_the_course() -> None:
+    assert {"README.md", "CONTRIBUTING.md", "lessons/00_start_here.ipynb", "course.ipynb"} <= set(
+        PAGES
+    )
+    assert broken_links("README.md") == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_relative_link_resolves(name: str) -> None:
+    assert broken_links(name) == [], f"{name} links to paths that do not exist"

@@ -29,7 +29,7 @@ import nbformat
 import pytest
 
 from tools import launch
-from tools.build_lessons import RUN_ALL_TEXT, WIDGET_NOTE_TEXT
+from tools.build_course import RUN_ALL_TEXT, WIDGET_NOTE_TEXT
 
 REPO = Path(__file__).resolve().parents[1]
 PREFERRED = ("lessons/01_reply_all_storm.ipynb", "lessons/00_start_here.ipynb")

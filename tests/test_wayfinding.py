@@ -23,7 +23,7 @@ from outreach_coach.summary import (
     finish_lesson,
     summary_html,
 )
-from tools.build_lessons import course_path
+from tools.build_course import course_path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"\]\(([^)\s]+\.ipynb)\)")

@@ -1,4 +1,5 @@
-"""A wheel built from the repository installs and grades on its own (no data/ folder beside it)."""
+"""A wheel built from the repository installs and grades on its own (no data/ folder beside it),
+and carries the course map."""
 
 import os
 import subprocess
@@ -18,6 +19,8 @@ report = grade("Hi Maria,\\n\\nWe print pens. Want some?\\n\\nBest,\\nGary", rec
 print(sorted(report.codes))
 # Subpackages must be in the wheel too: the class report is one.
 from outreach_coach.classreport.command import run
+from outreach_coach.outline import CAPSTONE, LESSONS  # the course map ships inside the package
+assert len(LESSONS) >= 7 and CAPSTONE.file == "capstone.ipynb", (LESSONS, CAPSTONE)
 """
 
 

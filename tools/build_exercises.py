@@ -3,9 +3,11 @@
     python tools/build_exercises.py          # rewrite exercises/ from solutions/
     python tools/build_exercises.py --check  # exit 1, naming the files, if exercises/ is stale
 
-Solutions are the single source of truth. Each run of solution cells becomes one short note
-pointing to the workbench's hint and model-answer buttons. The output has no outputs and no
-execution counts and is serialised deterministically, so re-running gives identical bytes.
+`make build` (tools/build_course.py) runs this after writing solutions/ from content/, so the
+solutions are the exercises' single source of truth. Each run of solution cells becomes one
+short note pointing to the workbench's hint and model-answer buttons. The output has no outputs
+and no execution counts and is serialised deterministically, so re-running gives identical
+bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from outreach_coach.course_files import clean_cell, clean_metadata
+from outreach_coach.course_files import (
+    BUILD_MARK,
+    cells_digest,
+    clean_cell,
+    clean_metadata,
+    edited_since_built,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -61,6 +69,8 @@ def exercise_from(solution: nbformat.NotebookNode, capstone: bool) -> nbformat.N
     exercise = nbformat.v4.new_notebook(cells=cells)
     exercise["metadata"] = clean_metadata(solution.metadata)
     exercise["nbformat"], exercise["nbformat_minor"] = solution.nbformat, solution.nbformat_minor
+    if BUILD_MARK in exercise["metadata"]:  # the solution's source, this notebook's own cells
+        exercise["metadata"][BUILD_MARK]["digest"] = cells_digest(exercise)
     return exercise
 
 
@@ -77,6 +87,12 @@ def shown(path: Path) -> str:
         return str(path.relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def source_of(content: bytes) -> str:
+    """The source file a built notebook names in its build mark (its solution, without one)."""
+    notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
+    return notebook.metadata.get(BUILD_MARK, {}).get("source", "solutions/")
 
 
 def planned() -> dict[Path, bytes]:
@@ -96,18 +112,27 @@ def stale(plan: dict[Path, bytes]) -> list[str]:
         if not path.exists():
             problems.append(f"missing: {shown(path)}")
         elif path.read_bytes() != content:
-            problems.append(f"out of date: {shown(path)}")
+            problems.append(f"out of date: {shown(path)} (edit {source_of(content)})")
     for path in sorted(EXERCISES.glob("*.ipynb")):
         if path not in plan:
             problems.append(f"no matching solution: {shown(path)}")
     return problems
 
 
-def build(plan: dict[Path, bytes]) -> list[str]:
-    """Write the planned exercises, remove ones without a solution; return what changed."""
+def build(plan: dict[Path, bytes], overwrite: bool = False) -> tuple[list[str], list[str]]:
+    """Write the planned exercises, remove ones without a solution; return what changed and what
+    was not overwritten because it was edited since it was built (unless overwrite)."""
     EXERCISES.mkdir(exist_ok=True)
-    changed = []
+    changed, refused = [], []
     for path, content in plan.items():
+        if path.exists() and path.read_bytes() != content:
+            current = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+            if not overwrite and edited_since_built(current):
+                refused.append(
+                    f"{shown(path)} was edited since it was built, so it was not overwritten: "
+                    f"copy the change into {source_of(content)} (or pass --overwrite)"
+                )
+                continue
         if not path.exists() or path.read_bytes() != content:
             path.write_bytes(content)
             changed.append(f"wrote {shown(path)}")
@@ -115,7 +140,7 @@ def build(plan: dict[Path, bytes]) -> list[str]:
         if path not in plan:
             path.unlink()
             changed.append(f"removed {shown(path)} (no matching solution)")
-    return changed
+    return changed, refused
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--check", action="store_true", help="do not write; exit 1 if exercises/ is out of date"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="overwrite exercises edited since they were built"
     )
     args = parser.parse_args(argv)
     plan = planned()
@@ -134,12 +162,15 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
-            print("run: python tools/build_exercises.py", file=sys.stderr)
+            print("run: make build (python tools/build_course.py)", file=sys.stderr)
             return 1
         print(f"exercises/ is up to date ({len(plan)} notebooks)")
         return 0
-    changed = build(plan)
+    changed, refused = build(plan, overwrite=args.overwrite)
     print("\n".join(changed) or f"exercises/ was already up to date ({len(plan)} notebooks)")
+    if refused:
+        print("\n".join(refused), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -48,6 +48,7 @@ fi
 export PATH="$PWD/.cache/npm/node_modules/.bin:$PATH"
 
 ruff check .
+python3 tools/build_course.py --check
 python3 tools/build_exercises.py --check
 
 # Unit, widget and notebook tests on both cores (loadscope keeps a notebook's cells together),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.build_lessons import course_path
+from tools.build_course import course_path
 
 from .course import first_exercise
 from .pages import (

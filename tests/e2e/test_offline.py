@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools.build_lessons import LANDING, RUN_ALL_TEXT
+from tools.build_course import LANDING, RUN_ALL_TEXT
 
 from .course import first_exercise
 from .pages import expect, open_lab_notebook, open_voila, run_all_cells, workbench

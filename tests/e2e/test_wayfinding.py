@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tools.build_lessons import course_path
+from tools.build_course import course_path
 
 from .pages import (
     FEEDBACK_TIMEOUT_MS,
