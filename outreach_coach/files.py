@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,17 @@ _FILE_KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFLNK: "a symbolic link",
 }
+
+
+# True in the browser (JupyterLite's Pyodide kernel), where the package comes from a wheel and
+# the course's folders are the browser's own persistent storage, mounted at /drive.
+IN_BROWSER = sys.platform == "emscripten"
+BROWSER_DRIVE = Path("/drive")
+
+
+def course_root() -> Path:
+    """The course folder, holding data/ and progress/: the repository, or the browser's drive."""
+    return BROWSER_DRIVE if IN_BROWSER else Path(__file__).resolve().parent.parent
 
 
 class UnreadableFile(Exception):
