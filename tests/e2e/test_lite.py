@@ -132,7 +132,10 @@ def test_the_course_runs_offline_in_the_browser(
     page.reload(wait_until="domcontentloaded")
     _open(page, exercise.path)
     run_all_cells_command(page, timeout_ms=START_TIMEOUT_MS)
-    expect(draft_box(workbench(page))).to_have_value(exercise.model_answer)
+    box = workbench(page)
+    expect(draft_box(box)).to_have_value(exercise.model_answer)
+    # Read back from the save file in the browser's storage by the new kernel: two checks.
+    expect(box.locator(".oc-saved-note")).to_contain_text("(checked 2 times)")
     timings["reload_to_restored_draft_s"] = round(time.monotonic() - started, 1)
 
     artifacts = REPO / "test-artifacts"
