@@ -1,15 +1,14 @@
 """Build the course as a JupyterLite site: static files that run the course in the browser, with
 Python (Pyodide) in WebAssembly, no server and nothing to install.
 
-Usage: python3 tools/build_lite.py [--output build/lite] [--pyodide-cdn]
+Usage: python3 tools/build_lite.py [--output build/lite]
 
 By default the site is whole and offline: Pyodide's core (the `pyodide` npm package at the
 version the kernel pins, installed once into .cache/npm), the pure-Python wheels the kernel and
 the course need (tools/lite/wheels.txt, downloaded once into .cache/lite-wheels), the course's
 package as a wheel, WordLlama's model files as a wheel of their own, and the course's notebooks
 and data. Serve the output folder with any static file server (`python3 -m http.server -d
-build/lite`) or publish it as it is (GitHub Pages, any web host). `--pyodide-cdn` takes Pyodide
-itself from its public CDN instead of the site (the course's wheels still come from the site).
+build/lite`) or publish it as it is (GitHub Pages, any web host).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from email.parser import Parser
 from importlib.metadata import distribution
 from pathlib import Path
 
-from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL, PYODIDE_VERSION
+from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
@@ -45,8 +44,14 @@ LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 # The front ends the site needs: the Python kernel and the widgets (nothing else installed here).
 EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 # What the learner opens: the same folders as in the repository, without solutions or tools.
-COURSE_FILES = ("course.ipynb", "lessons/*.ipynb", "exercises/*.ipynb", "data/*.csv",
-                "data/*.toml", "data/README.md")
+COURSE_FILES = (
+    "course.ipynb",
+    "lessons/*.ipynb",
+    "exercises/*.ipynb",
+    "data/*.csv",
+    "data/*.toml",
+    "data/README.md",
+)
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 # Markers of the browser's Python, to read each wheel's dependencies as Pyodide would.
 BROWSER_MARKERS = {
@@ -71,8 +76,18 @@ def npm_pyodide() -> Path:
     manifest = package / "package.json"
     if not manifest.exists() or json.loads(manifest.read_text())["version"] != PYODIDE_VERSION:
         subprocess.run(
-            ["npm", "install", "--prefix", str(NPM_PREFIX), "--cache", str(ROOT / ".cache" /
-             "npm-cache"), "--no-audit", "--no-fund", "--silent", f"pyodide@{PYODIDE_VERSION}"],
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(NPM_PREFIX),
+                "--cache",
+                str(ROOT / ".cache" / "npm-cache"),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                f"pyodide@{PYODIDE_VERSION}",
+            ],
             check=True,
         )
     return package
@@ -81,7 +96,8 @@ def npm_pyodide() -> Path:
 def pinned_wheels() -> list[Path]:
     """The wheels of tools/lite/wheels.txt, downloaded once into .cache/lite-wheels."""
     pins = [
-        line.strip() for line in (CONFIG / "wheels.txt").read_text().splitlines()
+        line.strip()
+        for line in (CONFIG / "wheels.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
     WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
@@ -97,10 +113,27 @@ def pinned_wheels() -> list[Path]:
     missing = [pin for pin in pins if cached(pin) is None]
     if missing:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-             "--no-deps", "--only-binary=:all:", "--python-version", "3.14",
-             "--implementation", "py", "--abi", "none", "--platform", "any",
-             "--dest", str(WHEEL_CACHE), *missing],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--python-version",
+                "3.14",
+                "--implementation",
+                "py",
+                "--abi",
+                "none",
+                "--platform",
+                "any",
+                "--dest",
+                str(WHEEL_CACHE),
+                *missing,
+            ],
             check=True,
         )
     return [cached(pin) for pin in pins]
@@ -109,8 +142,18 @@ def pinned_wheels() -> list[Path]:
 def course_wheel(folder: Path) -> Path:
     """The course's package as a wheel, built by pip."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--wheel-dir", str(folder), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--wheel-dir",
+            str(folder),
+            str(ROOT),
+        ],
         check=True,
     )
     return next(folder.glob("outreach_coach-*.whl"))
@@ -125,10 +168,12 @@ def model_wheel(folder: Path) -> Path:
     package = Path(str(source.locate_file(MODEL_PACKAGE)))
     members = {
         f"{MODEL_PACKAGE}/__init__.py": b'"""WordLlama\'s model files only, for the browser."""\n',
-        f"{MODEL_PACKAGE}/tokenizers/{MODEL}_tokenizer_config.json":
-            (package / "tokenizers" / f"{MODEL}_tokenizer_config.json").read_bytes(),
-        f"{MODEL_PACKAGE}/weights/{MODEL}_{DIMENSIONS}.safetensors":
-            (package / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors").read_bytes(),
+        f"{MODEL_PACKAGE}/tokenizers/{MODEL}_tokenizer_config.json": (
+            package / "tokenizers" / f"{MODEL}_tokenizer_config.json"
+        ).read_bytes(),
+        f"{MODEL_PACKAGE}/weights/{MODEL}_{DIMENSIONS}.safetensors": (
+            package / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors"
+        ).read_bytes(),
     }
     info = f"{MODEL_PACKAGE}-{version}.dist-info"
     for license_file in source.files or []:
@@ -153,8 +198,11 @@ def model_wheel(folder: Path) -> Path:
     wheel = folder / f"{MODEL_PACKAGE}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            archive.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), content,
-                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(
+                zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)),
+                content,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return wheel
 
 
@@ -164,11 +212,14 @@ def _wheel_metadata(wheel: Path) -> tuple[list[str], list[str]]:
         names = archive.namelist()
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = Parser().parsestr(archive.read(metadata_name).decode("utf-8"))
-    tops = sorted({
-        name.split("/")[0].removesuffix(".py") for name in names
-        if not name.split("/")[0].endswith((".dist-info", ".data")) and
-        (name.endswith(".py") or "/" in name)
-    })
+    tops = sorted(
+        {
+            name.split("/")[0].removesuffix(".py")
+            for name in names
+            if not name.split("/")[0].endswith((".dist-info", ".data"))
+            and (name.endswith(".py") or "/" in name)
+        }
+    )
     return tops, metadata.get_all("Requires-Dist") or []
 
 
@@ -194,21 +245,25 @@ def pyodide_lock(upstream: Path, wheels: list[Path]) -> tuple[dict, dict[str, li
         if missing:
             left_out[name] = missing
         packages[name] = {
-            "name": name, "version": str(version), "file_name": wheel.name,
-            "install_dir": "site", "package_type": "package",
+            "name": name,
+            "version": str(version),
+            "file_name": wheel.name,
+            "install_dir": "site",
+            "package_type": "package",
             "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
-            "imports": imports, "depends": sorted(depends), "unvendored_tests": False,
+            "imports": imports,
+            "depends": sorted(depends),
+            "unvendored_tests": False,
         }
     info = json.loads(upstream.read_text())["info"]
     return {"info": info, "packages": packages}, left_out
 
 
-def stage(work: Path, pyodide_cdn: bool) -> dict[str, list[str]]:
+def stage(work: Path) -> dict[str, list[str]]:
     """Lay out the lite folder JupyterLite builds from; returns the dependencies left out."""
     shutil.rmtree(work, ignore_errors=True)
-    # Pyodide's core and the wheels side by side, as Pyodide looks for them; from a CDN, Pyodide
-    # is elsewhere and the site keeps only the wheels and their lock file.
-    static = work / "static" / ("wheels" if pyodide_cdn else "pyodide")
+    # Pyodide's core and the wheels side by side, where Pyodide looks for them.
+    static = work / "static" / "pyodide"
     static.mkdir(parents=True)
     pyodide = npm_pyodide()
     wheels = [*pinned_wheels(), course_wheel(static), model_wheel(static)]
@@ -217,17 +272,9 @@ def stage(work: Path, pyodide_cdn: bool) -> dict[str, list[str]]:
             shutil.copy2(wheel, static / wheel.name)
     lock, left_out = pyodide_lock(pyodide / "pyodide-lock.json", wheels)
     (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
-    config = json.loads((CONFIG / "jupyter-lite.json").read_text())
-    if pyodide_cdn:
-        settings = config["jupyter-config-data"]["litePluginSettings"]
-        kernel = settings["@jupyterlite/pyodide-kernel-extension:kernel"]
-        kernel["pyodideUrl"] = f"{PYODIDE_CDN_URL}/pyodide.mjs"
-        kernel["loadPyodideOptions"]["lockFileURL"] = "./static/wheels/pyodide-lock.json"
-        kernel["loadPyodideOptions"]["packageBaseUrl"] = "./static/wheels/"
-    else:
-        for name in PYODIDE_FILES:
-            shutil.copy2(pyodide / name, static / name)
-    (work / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+    for name in PYODIDE_FILES:
+        shutil.copy2(pyodide / name, static / name)
+    shutil.copy2(CONFIG / "jupyter-lite.json", work / "jupyter-lite.json")
     for extension in EXTENSIONS:
         shutil.copytree(LABEXTENSIONS / extension, work / "extensions" / extension)
     contents = work / "contents"
@@ -239,18 +286,33 @@ def stage(work: Path, pyodide_cdn: bool) -> dict[str, list[str]]:
     return left_out
 
 
-def build(output: Path, pyodide_cdn: bool = False) -> dict[str, list[str]]:
+def build(output: Path) -> dict[str, list[str]]:
     """Build the site into `output`; returns, per package, the dependencies the browser lacks."""
     work = output.parent / f"{output.name}-src"
-    left_out = stage(work, pyodide_cdn)
+    left_out = stage(work)
     shutil.rmtree(output, ignore_errors=True)
     subprocess.run(
-        [sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(work),
-         "--contents", str(work / "contents"), "--output-dir", str(output),
-         "--ignore-sys-prefix", "--no-sourcemaps", "--no-unused-shared-packages",
-         "--apps", "lab",
-         f"--FederatedExtensionAddon.extra_labextensions_path={work / 'extensions'}"],
-        check=True, cwd=work,
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lite",
+            "build",
+            "--lite-dir",
+            str(work),
+            "--contents",
+            str(work / "contents"),
+            "--output-dir",
+            str(output),
+            "--ignore-sys-prefix",
+            "--no-sourcemaps",
+            "--no-unused-shared-packages",
+            "--apps",
+            "lab",
+            f"--FederatedExtensionAddon.extra_labextensions_path={work / 'extensions'}",
+        ],
+        check=True,
+        cwd=work,
     )
     return left_out
 
@@ -264,11 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     """Build the site and say what it holds and what cannot run in the browser."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="site folder")
-    parser.add_argument("--pyodide-cdn", action="store_true",
-                        help="load Pyodide from its public CDN instead of the site")
     options = parser.parse_args(argv)
     output = options.output.resolve()
-    left_out = build(output, options.pyodide_cdn)
+    left_out = build(output)
     print(f"Built {output} ({folder_size(output) / 1e6:.1f} MB).")
     for package, missing in sorted(left_out.items()):
         print(f"  not in the browser, needed by {package}: {', '.join(missing)}")
