@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import math
 import struct
-import sys
 from functools import cache, lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
 from . import data
+from .files import IN_BROWSER
 from .text import fold, generic_words, same_word, words
 
 MODEL = "l2_supercat"
@@ -183,13 +183,10 @@ class _PlainBackend:
         return math.fsum(map(float.__mul__, first, second))
 
 
-# In the browser (Pyodide) numpy, tokenizers and safetensors do not exist.
-IN_BROWSER = sys.platform == "emscripten"
-
-
 @cache
 def _backend(plain: bool = IN_BROWSER) -> _NumpyBackend | _PlainBackend:
-    """The model, loaded once: plain Python in the browser, numpy elsewhere."""
+    """The model, loaded once: plain Python in the browser (where numpy, tokenizers and
+    safetensors do not exist), numpy elsewhere."""
     return _PlainBackend() if plain else _NumpyBackend()
 
 
