@@ -10,8 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from .files import course_root
 from .grader.profiles import (
     RECIPIENT_REQUIRED,
     SENDER_REQUIRED,
@@ -34,14 +33,16 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def data_dir() -> Path:
-    """The folder holding the course data (OUTREACH_COACH_DATA overrides the repository's data/)."""
+    """The folder holding the course data (OUTREACH_COACH_DATA overrides the course's data/)."""
     override = os.environ.get("OUTREACH_COACH_DATA")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "data"
+    return course_root() / "data"
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV table as dicts of text, blank lines skipped (the csv module, not
+    pandas, so the course data also loads in the browser, where pandas does not exist)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -52,18 +53,24 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
         header = ", ".join(("id", *required))
         raise DataError(path, None, None, f"is empty: expected a header row ({header})")
     _check_quotes(path, text)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as error:
-        raise DataError(path, None, None, f"is not a readable CSV table ({error})") from None
-    missing = [column for column in ("id", *required) if column not in frame.columns]
+    header, *rows = [row for row in csv.reader(io.StringIO(text), strict=True) if row]
+    missing = [column for column in ("id", *required) if column not in header]
     if missing:
         raise DataError(path, None, missing[0], f"column '{missing[0]}' is missing from the header")
-    return frame
+    records = []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        if len(row) > len(header):
+            expected = (
+                f"is not a readable CSV table (row {number} has {len(row)} fields, the header "
+                f"{len(header)}): quote a field that holds a comma"
+            )
+            raise DataError(path, None, None, expected)
+        records.append(dict(zip(header, row + [""] * (len(header) - len(row)), strict=True)))
+    return records
 
 
 def _check_quotes(path: Path, text: str) -> None:
-    """DataError naming the row where a quoted field is opened and never closed (pandas would
+    """DataError naming the row where a quoted field is opened and never closed (a reader would
     read the rest of the file into that field and blame some later field instead)."""
     reader = csv.reader(io.StringIO(text), strict=True)
     row = 1
@@ -94,10 +101,9 @@ def _need_text(path: Path, row: int | str, record: dict[str, Any], name: str) ->
 
 
 def _csv_people(path: Path, required: tuple[str, ...], build: Any) -> dict[str, Any]:
-    frame = _read_csv(path, required)
     people: dict[str, Any] = {}
     seen: set[str] = set()
-    for index, record in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
+    for index, record in enumerate(_read_csv(path, required), start=2):  # row 1 is the header
         person_id = _check_id(path, index, record["id"].strip(), seen)
         for name in required:
             if name != "about":

@@ -9,6 +9,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from .grader.runtime import IN_BROWSER
+
 # Deeper than any file the course writes (a draft is about 5 levels deep); anything past it is
 # refused before code that walks the data recursively can hit Python's recursion limit.
 MAX_DEPTH = 64
@@ -20,6 +22,16 @@ _FILE_KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFLNK: "a symbolic link",
 }
+
+
+# In the browser the package comes from a wheel and the course's folders are the browser's own
+# persistent storage, mounted at /drive.
+BROWSER_DRIVE = Path("/drive")
+
+
+def course_root() -> Path:
+    """The course folder, holding data/ and progress/: the repository, or the browser's drive."""
+    return BROWSER_DRIVE if IN_BROWSER else Path(__file__).resolve().parent.parent
 
 
 class UnreadableFile(Exception):

@@ -14,7 +14,6 @@ from html import escape
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
-import pandas as pd
 from IPython.display import HTML
 
 from . import data, marks
@@ -200,7 +199,47 @@ def _first_line(text: str, limit: int = 70) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def messages_table(kind: str | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class HtmlTable:
+    """A table drawn as HTML by the course, for where pandas does not exist (the browser)."""
+
+    rows: tuple[tuple[Any, ...], ...]
+    columns: tuple[str, ...]
+    index_name: str = ""
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th scope='col'>{escape(str(name))}</th>" for name in self.columns)
+        body = "".join(
+            f"<tr><th scope='row'>{escape(str(row[0]))}</th>"
+            + "".join(f"<td>{escape(str(cell))}</td>" for cell in row[1:])
+            + "</tr>"
+            for row in self.rows
+        )
+        return (
+            f"<table class='dataframe oc-table'><thead><tr><th>{escape(self.index_name)}</th>"
+            f"{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
+
+
+def table(rows: Sequence[Mapping[str, Any]], index: str | None = None) -> Any:
+    """Rows as a pandas DataFrame indexed by the column `index` (by 1, 2, 3... when None), or,
+    where pandas does not exist (the browser), the same table drawn in HTML."""
+    columns = list(rows[0]) if rows else []
+    labels = [row[index] for row in rows] if index else list(range(1, len(rows) + 1))
+    shown = [column for column in columns if column != index]
+    try:
+        import pandas as pd  # not at the top: the course runs in the browser without pandas
+    except ModuleNotFoundError:
+        cells = tuple(
+            (label, *(row[c] for c in shown)) for label, row in zip(labels, rows, strict=True)
+        )
+        return HtmlTable(cells, tuple(shown), index or "")
+    frame = pd.DataFrame([[row[c] for c in shown] for row in rows], columns=shown, index=labels)
+    frame.index.name = index
+    return frame
+
+
+def messages_table(kind: str | None = None) -> Any:
     """The example messages of data/messages.toml as a table (optionally only one kind)."""
     rows = []
     for message in data.messages().values():
@@ -218,8 +257,7 @@ def messages_table(kind: str | None = None) -> pd.DataFrame:
                 "characters": len(message.text),
             }
         )
-    columns = ["id", "kind", "title", "from", "to", "starts with", "words", "characters"]
-    return pd.DataFrame(rows, columns=columns).set_index("id")
+    return table(rows, index="id")
 
 
 def verdict_line(report: Report, categories: Sequence[str] = CATEGORIES) -> str:
@@ -352,7 +390,7 @@ def personalization_table(
     recipient: str | Recipient = OPENERS_RECIPIENT,
     sender: str | Sender = OPENERS_SENDER,
     body: str = OPENERS_BODY,
-) -> pd.DataFrame:
+) -> Any:
     """Each opening, followed by the same body, graded for personalization only."""
     person, author = recipient_of(recipient), sender_of(sender)
     rows = []
@@ -367,9 +405,7 @@ def personalization_table(
                 "what the grader says": " ".join(f.message for f in said),
             }
         )
-    table = pd.DataFrame(rows, columns=["opening", "personal?", "what the grader says"])
-    table.index = range(1, len(table) + 1)  # learners count lines from 1
-    return table
+    return table(rows)  # numbered from 1: learners count lines from 1
 
 
 # --- lesson 6: answering a complaint -----------------------------------------------------------

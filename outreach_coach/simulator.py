@@ -27,11 +27,31 @@ from dataclasses import dataclass
 from html import escape
 
 import ipywidgets as widgets
-import pandas as pd
-from matplotlib.figure import Figure
-from pandas.io.formats.style import Styler
+from IPython.display import HTML
 
 from .lesson_views import ErrorBox, run_guarded
+
+try:  # neither exists in the browser (JupyterLite): there the lesson says what to do instead
+    import pandas as pd
+    from matplotlib.figure import Figure
+    from pandas.io.formats.style import Styler
+except ModuleNotFoundError:
+    pd = Figure = Styler = None
+
+NOT_IN_BROWSER = (
+    "The reply-all storm simulator and its table need pandas and matplotlib, which the browser "
+    "version of the course does not have. To try them, take this lesson with the course "
+    "installed (run ./start.sh in the course folder, as its README says) or on Binder. "
+    "Everything else in this lesson works here."
+)
+
+
+def _not_in_browser_html() -> str:
+    return (
+        "<div class='oc-sim-unavailable' role='note'><b>Not in the browser:</b> "
+        f"{escape(NOT_IN_BROWSER)}</div>"
+    )
+
 
 MAX_LIST_SIZE = 5000
 MAX_MINUTES = 24 * 60
@@ -302,6 +322,10 @@ class StormSimulator(widgets.VBox):
         *,
         max_list_size: int = 500,
     ):
+        if pd is None:
+            super().__init__([widgets.HTML(_not_in_browser_html())])
+            self.add_class("oc-sim")
+            return
         self.last_error: BaseException | None = None
         self.frame: pd.DataFrame | None = None
         self.figures: StormFigures | None = None
@@ -395,6 +419,8 @@ class StormSimulator(widgets.VBox):
 
 def storm_report(list_size: int, reply_share: float, minutes: int = 60) -> str:
     """The figures of one storm as text: simulate, sum up and describe in one call."""
+    if pd is None:
+        return NOT_IN_BROWSER
     return describe_storm(storm_figures(simulate_storm(list_size, reply_share, minutes)))
 
 
@@ -419,6 +445,9 @@ def storm_table(
 
 def show_storm_table(
     list_sizes: Iterable[int] = (25, 50, 100, 200, 400), reply_share: float = 0.2, minutes: int = 60
-) -> Styler:
-    """storm_table with thousands separators, for display in a notebook."""
+) -> Styler | HTML:
+    """storm_table with thousands separators, for display in a notebook (in the browser, a
+    note saying where it works)."""
+    if pd is None:
+        return HTML(_not_in_browser_html())
     return storm_table(list_sizes, reply_share, minutes).style.format("{:,}")

@@ -14,9 +14,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
+from .files import UnreadableFile, course_root, parse_json, read_json, read_regular
+from .grader.runtime import IN_BROWSER
 
-from .files import UnreadableFile, parse_json, read_json, read_regular
+if IN_BROWSER:  # no file locks there (see DraftStore._lock); filelock warns when imported there
+
+    class Timeout(TimeoutError):
+        """A lock not taken in time: never raised in the browser, where saves take no lock."""
+
+else:
+    from filelock import FileLock, Timeout
 
 if TYPE_CHECKING:
     from .grader.report import Report
@@ -99,11 +106,11 @@ class SaveResult:
 
 
 def default_progress_dir() -> Path:
-    """$OUTREACH_COACH_PROGRESS if set, else the progress folder at the repository root."""
+    """$OUTREACH_COACH_PROGRESS if set, else the progress folder in the course folder."""
     override = os.environ.get(ENV_VAR, "").strip()
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parent.parent / "progress"
+    return course_root() / "progress"
 
 
 HUB_USER_VAR = "JUPYTERHUB_USER"
@@ -473,7 +480,13 @@ class DraftStore:
         """The save file of one scenario."""
         return self.root / f"{check_scenario_id(scenario_id)}.json"
 
-    def _lock(self, path: Path) -> FileLock:
+    def _lock(self, path: Path) -> contextlib.AbstractContextManager[object]:
+        # The browser's drive has no file locks (filelock's fallback there leaves its lock file
+        # behind, and every later save waits out the timeout). A save there is still written
+        # whole to a temporary file first, and when two of a learner's tabs save at once the
+        # last one wins.
+        if IN_BROWSER:
+            return contextlib.nullcontext()
         return FileLock(str(path) + ".lock", timeout=self.lock_timeout)
 
     def save(

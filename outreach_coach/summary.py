@@ -13,13 +13,12 @@ from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
-from filelock import Timeout
 from IPython.display import HTML
 
 from . import __version__, data, marks
 from .outline import LESSONS, Lesson
 from .quiz import question
-from .storage import Draft, DraftStore, atomic_write_text, utc_now
+from .storage import Draft, DraftStore, Timeout, atomic_write_text, utc_now
 from .workbench import (
     best_version,
     capstone_key,

@@ -8,6 +8,7 @@ in the kernel log.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import re
@@ -39,6 +40,7 @@ from .grader.report import (
     render_findings_html,
     top_fixes_html,
 )
+from .grader.runtime import IN_BROWSER
 from .highlight import highlight_html
 from .storage import Draft, DraftStore, QuizRecord, Version, best_of, suggested_learner_id, utc_now
 
@@ -573,6 +575,17 @@ def _styled(widget: widgets.DOMWidget, *classes: str) -> Any:
 # --- the widget ------------------------------------------------------------------------------
 
 
+def _run_later(delay: float, callback: Callable[[], None]) -> threading.Timer | asyncio.TimerHandle:
+    """Call `callback` once after `delay` seconds (cancel() stops it): on a timer thread, or in
+    the browser, which has no threads, on the kernel's event loop."""
+    if IN_BROWSER:
+        return asyncio.get_event_loop().call_later(delay, callback)
+    timer = threading.Timer(delay, callback)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 class Workbench:
     """The rewrite workbench for one scenario: show it, type a rewrite, check it, get feedback."""
 
@@ -592,7 +605,7 @@ class Workbench:
         self.hints_shown = 0
         self._clock = clock
         self._last_live = float("-inf")
-        self._live_timer: threading.Timer | None = None
+        self._live_timer: threading.Timer | asyncio.TimerHandle | None = None
         self._versions: list[Version] = []
         try:
             data.load_all()
@@ -1204,9 +1217,7 @@ class Workbench:
         else:
             # Too soon after the last grade: grade once more when typing pauses.
             self._cancel_live_timer()
-            self._live_timer = threading.Timer(LIVE_INTERVAL, self._live_from_timer)
-            self._live_timer.daemon = True
-            self._live_timer.start()
+            self._live_timer = _run_later(LIVE_INTERVAL, self._live_from_timer)
 
     def _live_from_timer(self) -> None:
         self._guarded("checking as you type", self._live_grade, reraise=False)

@@ -35,15 +35,20 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# From the npm registry into a git-ignored folder of the repository, once: the hub tests' proxy
-# and axe-core for the accessibility tests. At these versions nothing is fetched again, so later
-# runs work offline.
+# From the npm registry into a git-ignored folder of the repository, once: the hub tests' proxy,
+# axe-core for the accessibility tests, and Pyodide's core at the version the JupyterLite kernel
+# pins, for the site the lite tests build (tools/build_lite.py). At these versions nothing is
+# fetched again, so later runs work offline.
 AXE_VERSION=4.14.1
+PYODIDE_VERSION="$(python3 -c 'from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION as v; print(v)')"
+npm_version() {
+  node -p "require('./.cache/npm/node_modules/$1/package.json').version" 2>/dev/null || true
+}
 if [ ! -x .cache/npm/node_modules/.bin/configurable-http-proxy ] ||
-  [ "$(node -p "require('./.cache/npm/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
-  need_command npm npm "the hub and accessibility tests"
+  [ "$(npm_version axe-core)" != "$AXE_VERSION" ] || [ "$(npm_version pyodide)" != "$PYODIDE_VERSION" ]; then
+  need_command npm npm "the hub, accessibility and lite tests"
   npm install --prefix .cache/npm --cache .cache/npm-cache --no-audit --no-fund --silent \
-    configurable-http-proxy@^5 "axe-core@$AXE_VERSION"
+    configurable-http-proxy@^5 "axe-core@$AXE_VERSION" "pyodide@$PYODIDE_VERSION"
 fi
 export PATH="$PWD/.cache/npm/node_modules/.bin:$PATH"
 
@@ -53,9 +58,11 @@ python3 tools/build_exercises.py --check
 
 # Unit, widget and notebook tests on both cores (loadscope keeps a notebook's cells together),
 # then the browser tests, the accessibility tests (axe-core on every lesson and a workbench,
-# keyboard only, 800 px layout) and the JupyterHub test on their own, so servers and Chromium do
-# not fight the kernels for CPU.
+# keyboard only, 800 px layout), the JupyterLite site and the JupyterHub test on their own, so
+# servers and Chromium do not fight the kernels for CPU.
 python3 -m pytest -m "not e2e and not hub and not a11y and not lite" -n 2 --dist loadscope "$@"
 python3 -m pytest -m "e2e and not a11y" tests/e2e "$@"
 python3 -m pytest -m a11y tests/e2e "$@"
+# The JupyterLite build, offline in Chromium (builds the site first: about 30 s).
+python3 -m pytest -m lite tests/e2e "$@"
 python3 -m pytest -m hub tests/hub "$@"

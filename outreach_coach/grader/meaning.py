@@ -2,34 +2,39 @@
 over a text's content words.
 
 The model is the matrix that the `wordllama` wheel ships with its tokenizer, read straight from
-the installed package with `safetensors` and `tokenizers`: nothing is ever downloaded (the
-package's own `WordLlama.load()` would try to fetch its tokenizer from the network).
+the installed package: nothing is ever downloaded (the package's own `WordLlama.load()` would try
+to fetch its tokenizer from the network). On a computer it is read with `safetensors` and
+`tokenizers` and computed with numpy; in the browser (JupyterLite, where none of the three
+exists) the same files are read with the standard library and the same sums are done in plain
+Python (`_PlainBackend`), which gives the same similarities to float32 rounding.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import struct
 from functools import cache, lru_cache
 from importlib.resources import files
-
-import numpy as np
+from importlib.resources.abc import Traversable
+from typing import Any
 
 from . import wordlists
+from .runtime import IN_BROWSER
 from .text import fold, generic_words, same_word, words
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
+
+Vector = Any  # a numpy array on a computer, a tuple of floats in the browser
 
 
 class ModelMissing(RuntimeError):
     """The embedding model's files are not installed."""
 
 
-@cache
-def _model() -> tuple[object, np.ndarray]:
-    """The tokenizer and the embedding matrix, loaded once."""
-    from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
-
+def _model_files() -> tuple[Traversable, Traversable]:
+    """The tokenizer's JSON and the embedding matrix inside the installed `wordllama` package."""
     try:
         package = files("wordllama")
     except ModuleNotFoundError:
@@ -37,57 +42,197 @@ def _model() -> tuple[object, np.ndarray]:
             "The grader's meaning model is missing: run 'python3 -m pip install -r "
             "requirements.txt' in the course folder."
         ) from None
-    tokenizer = Tokenizer.from_file(str(package / "tokenizers" / f"{MODEL}_tokenizer_config.json"))
-    weights = load_file(str(package / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors"))
-    return tokenizer, weights["embedding.weight"].astype(np.float32)
+    return (
+        package / "tokenizers" / f"{MODEL}_tokenizer_config.json",
+        package / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors",
+    )
+
+
+class _NumpyBackend:
+    """The model through `tokenizers`, `safetensors` and numpy (a computer)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        tokenizer_file, matrix_file = _model_files()
+        self.np = np
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.matrix = load_file(str(matrix_file))["embedding.weight"].astype(np.float32)
+
+    def token_ids(self, word: str) -> list[int]:
+        """The tokenizer's ids for one word."""
+        return self.tokenizer.encode(word, add_special_tokens=False).ids
+
+    def pooled(self, ids: list[int]) -> Vector:
+        """The mean of the rows `ids` of the matrix (a zero vector for none)."""
+        if not ids:
+            return self.np.zeros(DIMENSIONS, dtype=self.np.float32)
+        return self.matrix[ids].mean(axis=0)
+
+    def stack(self, vectors: list[Vector]) -> Vector:
+        """Vectors as the rows of one matrix."""
+        return self.np.stack(vectors)
+
+    def mean(self, rows: Vector, keep: list[int]) -> Vector:
+        """The mean of the rows numbered in `keep`."""
+        return rows[keep].mean(axis=0)
+
+    def unit(self, vector: Vector) -> Vector:
+        """The vector scaled to length 1 (a zero vector as it is)."""
+        norm = float(self.np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def cosine(self, first: Vector, second: Vector) -> float:
+        """The cosine of the angle between two vectors (0 when one is zero)."""
+        norm = float(self.np.linalg.norm(first) * self.np.linalg.norm(second))
+        return float(first @ second) / norm if norm else 0.0
+
+    def dots(self, first: Vector, second: Vector) -> list[list[float]]:
+        """Every row of `first` dotted with every row of `second`."""
+        return (first @ second.T).tolist()
+
+    def average(self, values: list[float]) -> float:
+        """The mean of some numbers, summed in float32 as the matrix is."""
+        return float(self.np.asarray(values, dtype=self.np.float32).mean())
+
+
+class _PlainBackend:
+    """The same model read with the standard library and computed in plain Python (the browser):
+    a byte-level BPE of one word from the tokenizer's own vocabulary and merges, and the
+    float16 rows unpacked from the safetensors file."""
+
+    def __init__(self) -> None:
+        tokenizer_file, matrix_file = _model_files()
+        config = json.loads(tokenizer_file.read_text(encoding="utf-8"))
+        if config["normalizer"]["normalizers"][0] != {"type": "Prepend", "prepend": "▁"}:
+            raise ModelMissing("The meaning model's tokenizer is not the one the course knows.")
+        model = config["model"]
+        self.vocab: dict[str, int] = model["vocab"]
+        self.ranks: dict[tuple[str, str], int] = {
+            tuple(merge.split(" ", 1)): rank for rank, merge in enumerate(model["merges"])
+        }
+        self.unknown = self.vocab[model["unk_token"]]
+        raw = matrix_file.read_bytes()
+        (header_size,) = struct.unpack_from("<Q", raw)
+        entry = json.loads(raw[8 : 8 + header_size])["embedding.weight"]
+        if entry["dtype"] != "F16" or entry["shape"][1] != DIMENSIONS:
+            raise ModelMissing("The meaning model's matrix is not the one the course knows.")
+        start = 8 + header_size + entry["data_offsets"][0]
+        self.rows = raw[start : 8 + header_size + entry["data_offsets"][1]]
+        self.row_format = struct.Struct(f"<{DIMENSIONS}e")
+
+    def token_ids(self, word: str) -> list[int]:
+        """The ids the `tokenizers` library gives one word: '▁' prepended, its characters (or
+        their UTF-8 bytes when a character is not in the vocabulary) merged pair by pair, the
+        best-ranked pair first and the leftmost of equals, as its BPE model does."""
+        symbols: list[str] = []
+        for character in "▁" + word.replace(" ", "▁"):
+            if character in self.vocab:
+                symbols.append(character)
+            else:
+                symbols.extend(f"<0x{byte:02X}>" for byte in character.encode("utf-8"))
+        while len(symbols) > 1:
+            best = min(
+                range(len(symbols) - 1),
+                key=lambda i: (self.ranks.get((symbols[i], symbols[i + 1]), math.inf), i),
+            )
+            if (symbols[best], symbols[best + 1]) not in self.ranks:
+                break
+            symbols[best : best + 2] = [symbols[best] + symbols[best + 1]]
+        return [self.vocab.get(symbol, self.unknown) for symbol in symbols]
+
+    def pooled(self, ids: list[int]) -> Vector:
+        """The mean of the rows `ids` of the matrix (a zero vector for none)."""
+        if not ids:
+            return (0.0,) * DIMENSIONS
+        size = self.row_format.size
+        rows = [self.row_format.unpack_from(self.rows, i * size) for i in ids]
+        return tuple(math.fsum(column) / len(rows) for column in zip(*rows, strict=True))
+
+    def stack(self, vectors: list[Vector]) -> Vector:
+        """Vectors as the rows of one matrix."""
+        return tuple(vectors)
+
+    def mean(self, rows: Vector, keep: list[int]) -> Vector:
+        """The mean of the rows numbered in `keep`."""
+        kept = [rows[i] for i in keep]
+        return tuple(math.fsum(column) / len(kept) for column in zip(*kept, strict=True))
+
+    def unit(self, vector: Vector) -> Vector:
+        """The vector scaled to length 1 (a zero vector as it is)."""
+        norm = math.sqrt(math.fsum(x * x for x in vector))
+        return tuple(x / norm for x in vector) if norm else vector
+
+    def cosine(self, first: Vector, second: Vector) -> float:
+        """The cosine of the angle between two vectors (0 when one is zero)."""
+        norm = math.sqrt(math.fsum(x * x for x in first) * math.fsum(x * x for x in second))
+        return self._dot(first, second) / norm if norm else 0.0
+
+    def dots(self, first: Vector, second: Vector) -> list[list[float]]:
+        """Every row of `first` dotted with every row of `second`."""
+        return [[self._dot(row, other) for other in second] for row in first]
+
+    def average(self, values: list[float]) -> float:
+        """The mean of some numbers."""
+        return math.fsum(values) / len(values)
+
+    @staticmethod
+    def _dot(first: Vector, second: Vector) -> float:
+        return math.fsum(map(float.__mul__, first, second))
+
+
+@cache
+def _backend(plain: bool = IN_BROWSER) -> _NumpyBackend | _PlainBackend:
+    """The model, loaded once: plain Python in the browser (where numpy, tokenizers and
+    safetensors do not exist), numpy elsewhere."""
+    return _PlainBackend() if plain else _NumpyBackend()
 
 
 def similarity(first: str, second: str) -> float:
     """Cosine similarity of two texts' pooled word vectors, from -1 to 1 (0 when one is empty),
     leaving out words that only look like a word of the other text (bookkeeping/bookings)."""
     (first_words, a), (second_words, b) = _word_matrix(first), _word_matrix(second)
-    if not len(a) or not len(b):
+    if not first_words or not second_words:
         return 0.0
     alike = _lookalikes(first_words, second_words)
-    keep_a = ~alike.any(axis=1)
-    keep_b = ~alike.any(axis=0)
-    if not keep_a.any() or not keep_b.any():
+    alike_a, alike_b = {i for i, _ in alike}, {j for _, j in alike}
+    keep_a = [i for i in range(len(first_words)) if i not in alike_a]
+    keep_b = [j for j in range(len(second_words)) if j not in alike_b]
+    if not keep_a or not keep_b:
         return 0.0
-    pooled_a, pooled_b = a[keep_a].mean(axis=0), b[keep_b].mean(axis=0)
-    norm = float(np.linalg.norm(pooled_a) * np.linalg.norm(pooled_b))
-    return float(pooled_a @ pooled_b) / norm if norm else 0.0
+    backend = _backend()
+    return backend.cosine(backend.mean(a, keep_a), backend.mean(b, keep_b))
 
 
 @lru_cache(maxsize=8192)
-def _lookalikes(first: tuple[str, ...], second: tuple[str, ...]) -> np.ndarray:
-    """Which word pairs start alike without being one word."""
-    alike = np.zeros((len(first), len(second)), dtype=bool)
+def _lookalikes(first: tuple[str, ...], second: tuple[str, ...]) -> frozenset[tuple[int, int]]:
+    """The word pairs (i, j) that start alike without being one word."""
     by_start: dict[str, list[int]] = {}
     for j, word in enumerate(second):
         by_start.setdefault(word[:LOOKALIKE_PREFIX], []).append(j)
-    for i, word in enumerate(first):
-        if len(word) < LOOKALIKE_PREFIX:
-            continue
-        for j in by_start.get(word[:LOOKALIKE_PREFIX], ()):
-            alike[i, j] = not same_word(word, second[j])
-    return alike
+    return frozenset(
+        (i, j)
+        for i, word in enumerate(first)
+        if len(word) >= LOOKALIKE_PREFIX
+        for j in by_start.get(word[:LOOKALIKE_PREFIX], ())
+        if not same_word(word, second[j])
+    )
 
 
 @lru_cache(maxsize=32768)
-def word_vector(word: str) -> np.ndarray:
+def word_vector(word: str) -> Vector:
     """The unit-length meaning vector of one word (its tokens pooled)."""
-    tokenizer, matrix = _model()
-    ids = tokenizer.encode(word, add_special_tokens=False).ids
-    pooled = matrix[ids].mean(axis=0) if ids else np.zeros(DIMENSIONS, dtype=np.float32)
-    norm = float(np.linalg.norm(pooled))
-    return pooled / norm if norm else pooled
+    backend = _backend()
+    return backend.unit(backend.pooled(backend.token_ids(word)))
 
 
 @wordlists.derived_from_data
 # 2,048 texts hold a class of drafts' sentences in about 25 MB; more only costs a class report's
 # memory (each draft is new there), never a learner's speed.
 @lru_cache(maxsize=2048)
-def _word_matrix(text: str) -> tuple[tuple[str, ...], np.ndarray]:
+def _word_matrix(text: str) -> tuple[tuple[str, ...], Vector]:
     generic = generic_words()
     kept = tuple(
         dict.fromkeys(
@@ -97,8 +242,8 @@ def _word_matrix(text: str) -> tuple[tuple[str, ...], np.ndarray]:
         )
     )
     if not kept:
-        return kept, np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return kept, np.stack([word_vector(word) for word in kept])
+        return kept, ()
+    return kept, _backend().stack([word_vector(word) for word in kept])
 
 
 # Words that start alike but are not one word (bookkeeping/bookings, mediation/media) look close
@@ -111,8 +256,14 @@ def coverage(offer: str, need: str) -> tuple[float, float]:
     for each word on one side, its closest word on the other that is not a lookalike,
     averaged (0 when either is empty)."""
     (first_words, first), (second_words, second) = _word_matrix(offer), _word_matrix(need)
-    if not len(first) or not len(second):
+    if not first_words or not second_words:
         return 0.0, 0.0
-    closeness = np.clip(first @ second.T, 0.0, None)
-    closeness[_lookalikes(first_words, second_words)] = 0.0
-    return float(closeness.max(axis=0).mean()), float(closeness.max(axis=1).mean())
+    alike = _lookalikes(first_words, second_words)
+    backend = _backend()
+    closeness = [
+        [0.0 if (i, j) in alike else max(value, 0.0) for j, value in enumerate(row)]
+        for i, row in enumerate(backend.dots(first, second))
+    ]
+    best_for_need = [max(column) for column in zip(*closeness, strict=True)]
+    best_for_offer = [max(row) for row in closeness]
+    return backend.average(best_for_need), backend.average(best_for_offer)

@@ -6,6 +6,7 @@ Selectors rest on the CSS classes of docs/CONTRACTS.md ("Workbench"), never on l
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .servers import Server
 
@@ -15,7 +16,7 @@ except ImportError:  # the browser fixture fails with install instructions; coll
     expect = None
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import BrowserContext, Locator, Page
 
 UI_TIMEOUT_MS = 30_000  # one click, fill or visible element
 NOTEBOOK_TIMEOUT_MS = 60_000  # JupyterLab open + kernel started
@@ -66,18 +67,36 @@ def open_lab_notebook(page: Page, lab: Server, path: str) -> None:
     wait_notebook_ready(page, path)
 
 
-def wait_notebook_ready(page: Page, path: str) -> None:
+def wait_notebook_ready(page: Page, path: str, timeout_ms: float = NOTEBOOK_TIMEOUT_MS) -> None:
     """Wait until the notebook at path is the current widget, its kernel connected and idle."""
-    page.wait_for_function(_NOTEBOOK_READY_JS, arg=path, timeout=NOTEBOOK_TIMEOUT_MS)
+    page.wait_for_function(_NOTEBOOK_READY_JS, arg=path, timeout=timeout_ms)
+
+
+def run_all_cells_command(page: Page, timeout_ms: float = NOTEBOOK_TIMEOUT_MS) -> None:
+    """Run every cell through JupyterLab's command and wait until it has returned."""
+    page.evaluate(_RUN_ALL_JS)
+    page.wait_for_function("() => window.__ocRunAll !== null", timeout=timeout_ms)
+    outcome = page.evaluate("() => window.__ocRunAll")
+    assert outcome.startswith("done"), f"notebook:run-all-cells failed: {outcome}"
 
 
 def run_all_cells(page: Page, lab: Server) -> None:
     """Run every cell through JupyterLab's command, then wait on GET /api/kernels for idle."""
-    page.evaluate(_RUN_ALL_JS)
-    page.wait_for_function("() => window.__ocRunAll !== null", timeout=NOTEBOOK_TIMEOUT_MS)
-    outcome = page.evaluate("() => window.__ocRunAll")
-    assert outcome.startswith("done"), f"notebook:run-all-cells failed: {outcome}"
+    run_all_cells_command(page)
     lab.wait_kernels_idle()
+
+
+def outside_requests_of(target: Page | BrowserContext, local_hosts: set[str]) -> list[str]:
+    """A list that fills with every request `target` makes to a host not in `local_hosts`."""
+    seen: list[str] = []
+
+    def record(request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in local_hosts:
+            seen.append(request.url)
+
+    target.on("request", record)
+    return seen
 
 
 def open_lab_and_run(page: Page, lab: Server, path: str) -> None:
@@ -162,15 +181,17 @@ def expect_not_checked(box: Locator) -> None:
         expect(category(box, name)).to_contain_text("not checked yet")
 
 
-def check_draft(box: Locator, text: str, expected: dict[str, bool]) -> None:
+def check_draft(
+    box: Locator, text: str, expected: dict[str, bool], timeout_ms: float = FEEDBACK_TIMEOUT_MS
+) -> None:
     """Type `text`, click "Check my rewrite", and compare each category to `expected`."""
     fill_draft(box, text)
     click_check(box)
-    for name in CATEGORIES:
-        expect_category(box, name, expected[name])
     status = box.locator(".oc-status")
     verdict = "✓ Ready to send" if all(expected.values()) else "✗ Not ready to send yet"
-    expect(status).to_contain_text(verdict, timeout=FEEDBACK_TIMEOUT_MS)
+    expect(status).to_contain_text(verdict, timeout=timeout_ms)
+    for name in CATEGORIES:
+        expect_category(box, name, expected[name])
     expect(status).to_contain_text("draft saved", timeout=FEEDBACK_TIMEOUT_MS)
     expect(error_box(box)).not_to_contain_text("went wrong")
 

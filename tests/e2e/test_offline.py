@@ -3,14 +3,19 @@ exercise make requests to 127.0.0.1 (or localhost) only. Each view shows its own
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from tools.build_course import LANDING, RUN_ALL_TEXT
 
 from .course import first_exercise
-from .pages import expect, open_lab_notebook, open_voila, run_all_cells, workbench
+from .pages import (
+    expect,
+    open_lab_notebook,
+    open_voila,
+    outside_requests_of,
+    run_all_cells,
+    workbench,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(200)]
 
@@ -22,15 +27,7 @@ SETTLE_MS = 3_000  # JupyterLab checks for news a moment after it starts
 @pytest.fixture
 def outside_requests(page) -> list[str]:
     """Every request the page makes to a host that is not this machine."""
-    seen: list[str] = []
-
-    def record(request) -> None:
-        url = urlsplit(request.url)
-        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOCAL_HOSTS:
-            seen.append(request.url)
-
-    page.on("request", record)
-    return seen
+    return outside_requests_of(page, LOCAL_HOSTS)
 
 
 def test_jupyterlab_on_lesson_00_asks_no_outside_host(page, lab, outside_requests) -> None:
