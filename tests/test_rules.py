@@ -398,9 +398,9 @@ def test_the_rules_file_is_checked_when_the_grader_loads(tmp_path: Path) -> None
     fragments, loaded = load_rules(Path(rules.__file__).parent / "resources" / "rules.toml")
     assert loaded == RULES and fragments["greeting"] == rules.GREETING
     broken = {
-        "severity = \"error\"": ("severity = \"eror\"", "field 'severity'"),
-        "check = \"greeting\"": ("chek = \"greeting\"", "field 'chek': unknown field"),
-        "lesson = \"storm\"": ("lesson = \"the storm\"", "field 'lesson'"),
+        'severity = "error"': ('severity = "eror"', "field 'severity'"),
+        'check = "greeting"': ('chek = "greeting"', "field 'chek': unknown field"),
+        'lesson = "storm"': ('lesson = "the storm"', "field 'lesson'"),
         "'[!?]{2,}',": ("'[!?{2,}',", "does not compile"),
         'code = "PERS002"': ('code = "PERS001"', "repeated: ['PERS001']"),
     }

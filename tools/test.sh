@@ -53,6 +53,7 @@ fi
 export PATH="$PWD/.cache/npm/node_modules/.bin:$PATH"
 
 ruff check .
+ruff format --check .
 python3 tools/build_course.py --check
 python3 tools/build_exercises.py --check
 
