@@ -89,13 +89,16 @@ class _NumpyBackend:
         norm = float(self.np.linalg.norm(first) * self.np.linalg.norm(second))
         return float(first @ second) / norm if norm else 0.0
 
-    def dots(self, first: Vector, second: Vector) -> list[list[float]]:
-        """Every row of `first` dotted with every row of `second`."""
-        return (first @ second.T).tolist()
-
-    def average(self, values: list[float]) -> float:
-        """The mean of some numbers, summed in float32 as the matrix is."""
-        return float(self.np.asarray(values, dtype=self.np.float32).mean())
+    def cover(
+        self, first: Vector, second: Vector, alike: frozenset[tuple[int, int]]
+    ) -> tuple[float, float]:
+        """For each row of `second`, then of `first`, its closest row on the other side (negative
+        closeness as 0, the pairs in `alike` as 0), averaged."""
+        closeness = self.np.clip(first @ second.T, 0.0, None)
+        if alike:
+            rows, columns = zip(*alike, strict=True)
+            closeness[list(rows), list(columns)] = 0.0
+        return float(closeness.max(axis=0).mean()), float(closeness.max(axis=1).mean())
 
 
 class _PlainBackend:
@@ -170,13 +173,24 @@ class _PlainBackend:
         norm = math.sqrt(math.fsum(x * x for x in first) * math.fsum(x * x for x in second))
         return self._dot(first, second) / norm if norm else 0.0
 
-    def dots(self, first: Vector, second: Vector) -> list[list[float]]:
-        """Every row of `first` dotted with every row of `second`."""
-        return [[self._dot(row, other) for other in second] for row in first]
-
-    def average(self, values: list[float]) -> float:
-        """The mean of some numbers."""
-        return math.fsum(values) / len(values)
+    def cover(
+        self, first: Vector, second: Vector, alike: frozenset[tuple[int, int]]
+    ) -> tuple[float, float]:
+        """For each row of `second`, then of `first`, its closest row on the other side (negative
+        closeness as 0, the pairs in `alike` as 0), averaged."""
+        closeness = [
+            [
+                0.0 if (i, j) in alike else max(self._dot(row, other), 0.0)
+                for j, other in enumerate(second)
+            ]
+            for i, row in enumerate(first)
+        ]
+        best_for_second = [max(column) for column in zip(*closeness, strict=True)]
+        best_for_first = [max(row) for row in closeness]
+        return (
+            math.fsum(best_for_second) / len(best_for_second),
+            math.fsum(best_for_first) / len(best_for_first),
+        )
 
     @staticmethod
     def _dot(first: Vector, second: Vector) -> float:
@@ -258,12 +272,4 @@ def coverage(offer: str, need: str) -> tuple[float, float]:
     (first_words, first), (second_words, second) = _word_matrix(offer), _word_matrix(need)
     if not first_words or not second_words:
         return 0.0, 0.0
-    alike = _lookalikes(first_words, second_words)
-    backend = _backend()
-    closeness = [
-        [0.0 if (i, j) in alike else max(value, 0.0) for j, value in enumerate(row)]
-        for i, row in enumerate(backend.dots(first, second))
-    ]
-    best_for_need = [max(column) for column in zip(*closeness, strict=True)]
-    best_for_offer = [max(row) for row in closeness]
-    return backend.average(best_for_need), backend.average(best_for_offer)
+    return _backend().cover(first, second, _lookalikes(first_words, second_words))
