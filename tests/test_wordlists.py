@@ -114,3 +114,11 @@ def test_a_post_that_states_a_problem_is_a_need_one_shared_word_can_meet() -> No
     (tie,) = report.categories["relevance"].findings
     # The finding names the word the offer shares with the problem, not only a closeness.
     assert tie.code == "REL100" and "(lameness)" in tie.message, tie.message
+
+
+def test_an_edited_title_list_is_read_again(copy_of_word_lists: Path) -> None:
+    assert not is_title("Capt")
+    path = copy_of_word_lists / "lexicon.toml"
+    path.write_text(path.read_text("utf-8").replace('"dr", "mr",', '"capt", "dr", "mr",'), "utf-8")
+    data.clear_cache()
+    assert is_title("Capt") and first_name_of("Capt. Maria Lopez") == "Maria"

@@ -62,6 +62,7 @@ class Sender:
         return first_name_of(self.name)
 
 
+@wordlists.derived_from_data
 @cache
 def courtesy_titles() -> frozenset[str]:
     """Courtesy titles (Dr, Ms, Frau, Señora...), from the lexicon."""

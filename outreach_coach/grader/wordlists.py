@@ -13,6 +13,14 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_DERIVED: list[Callable[[], None]] = []
+
+
+def derived_from_data(function: F) -> F:
+    """Mark a cached function whose results come from the data files, so clear_cache() clears it."""
+    _DERIVED.append(function.cache_clear)
+    return function
+
 
 class DataError(ValueError):
     """A course data file is malformed; says which file, row and field, and what was expected."""
@@ -149,6 +157,7 @@ def _cue_word(word: str) -> str:
     return re.escape(word[:-1]) + r"\w*(?:['’]s)?" if word.endswith("*") else re.escape(word)
 
 
+@derived_from_data
 @cache
 def cue_pattern(name: str) -> re.Pattern[str]:
     """One pattern for a list of cue phrases in resources/cues.toml, matched as whole words."""
@@ -169,19 +178,10 @@ def load() -> None:
     cues()
 
 
-_DERIVED: list[Callable[[], None]] = []
-
-
-def derived_from_data(function: F) -> F:
-    """Mark a cached function whose results come from the data files, so clear_cache() clears it."""
-    _DERIVED.append(function.cache_clear)
-    return function
-
-
 def clear_cache() -> None:
     """Forget the loaded word lists and everything computed from them, so edited files are read
     again."""
-    for loader in (topics, lexicon, cues, cue_pattern):
+    for loader in (topics, lexicon, cues):
         loader.cache_clear()
     for clear in _DERIVED:
         clear()
