@@ -52,8 +52,7 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     if not text.strip():
         header = ", ".join(("id", *required))
         raise DataError(path, None, None, f"is empty: expected a header row ({header})")
-    _check_quotes(path, text)
-    header, *rows = [row for row in csv.reader(io.StringIO(text), strict=True) if row]
+    header, *rows = [row for row in _csv_rows(path, text) if row]
     missing = [column for column in ("id", *required) if column not in header]
     if missing:
         raise DataError(path, None, missing[0], f"column '{missing[0]}' is missing from the header")
@@ -69,18 +68,20 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     return records
 
 
-def _check_quotes(path: Path, text: str) -> None:
-    """DataError naming the row where a quoted field is opened and never closed (a reader would
-    read the rest of the file into that field and blame some later field instead)."""
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    """The rows of a CSV text, or a DataError naming the row where a quoted field is opened and
+    never closed (not some later field that the rest of the file was read into)."""
     reader = csv.reader(io.StringIO(text), strict=True)
-    row = 1
+    rows, row = [], 1
     try:
-        for _ in reader:
+        for parsed in reader:
+            rows.append(parsed)
             row = reader.line_num + 1
     except csv.Error as error:
         raise DataError(
             path, row, None, f'a quoted field on this row is never closed ({error}): add the "'
         ) from None
+    return rows
 
 
 def _check_id(path: Path, row: int | str, value: Any, seen: set[str]) -> str:
@@ -212,7 +213,7 @@ def scenarios() -> dict[str, Scenario]:
     return result
 
 
-def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool) -> bool:
+def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool | None) -> bool:
     value = record.get(name, default)
     if not isinstance(value, bool):
         raise DataError(path, row, name, f"expected true or false, got {value!r}")
@@ -236,9 +237,7 @@ def quiz_questions() -> dict[str, dict[str, Any]]:
         options = []
         for index, option in enumerate(tables, start=1):
             where = f"{row}, option {index}"
-            correct = option.get("correct")
-            if not isinstance(correct, bool):
-                raise DataError(path, where, "correct", f"expected true or false, got {correct!r}")
+            correct = _flag(path, where, option, "correct", None)
             text = _need_text(path, where, option, "text")
             options.append((text, correct, _need_text(path, where, option, "explanation")))
         right = sum(correct for _, correct, _ in options)
