@@ -69,7 +69,8 @@ class _NumpyBackend:
         """The mean of the rows `ids` of the matrix (a zero vector for none)."""
         if not ids:
             return self.np.zeros(DIMENSIONS, dtype=self.np.float32)
-        return self.matrix[ids].mean(axis=0)
+        # sum / count is numpy's own mean without its per-call overhead (one call per word).
+        return self.matrix[ids].sum(axis=0) / len(ids)
 
     def stack(self, vectors: list[Vector]) -> Vector:
         """Vectors as the rows of one matrix."""
@@ -77,7 +78,7 @@ class _NumpyBackend:
 
     def mean(self, rows: Vector, keep: list[int]) -> Vector:
         """The mean of the rows numbered in `keep`."""
-        return rows[keep].mean(axis=0)
+        return rows[keep].sum(axis=0) / len(keep)
 
     def unit(self, vector: Vector) -> Vector:
         """The vector scaled to length 1 (a zero vector as it is)."""
@@ -98,7 +99,11 @@ class _NumpyBackend:
         if alike:
             rows, columns = zip(*alike, strict=True)
             closeness[list(rows), list(columns)] = 0.0
-        return float(closeness.max(axis=0).mean()), float(closeness.max(axis=1).mean())
+        height, width = closeness.shape
+        return (
+            float(closeness.max(axis=0).sum() / width),
+            float(closeness.max(axis=1).sum() / height),
+        )
 
 
 class _PlainBackend:
