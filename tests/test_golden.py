@@ -45,6 +45,7 @@ def test_defensive_reply_exact_findings() -> None:
             ("MECH001", "sorry"),
             ("MECH002", "i"),
             ("MECH007", "dont"),
+            ("MECH011", "its not"),
             ("MECH003", "spam ."),
             ("MECH001", "we"),
             ("MECH003", "years ."),

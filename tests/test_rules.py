@@ -66,8 +66,17 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Hi Maria,", "Dear Sir/Madam,"),
             swap("Hi Maria,", "To whom it may concern,"),
             swap("Hi Maria,", "Hello Fresh Food Distribution Owners,"),
+            swap("Hi Maria,", "Hi Brightline team,"),
+            swap("Hi Maria,", "Hello fellow founders!"),
+            swap("Hi Maria,", "Dear Winemakers of Montalcino,"),
+            swap("Hi Maria,", "dear architects,"),
+            swap("Hi Maria,", "To all fleet managers,"),
         ],
-        [GOOD, swap("Hi Maria,", "Hi Maria, all the best to you,")],
+        [
+            GOOD,
+            swap("Hi Maria,", "Hi Maria, all the best to you,"),
+            swap("Hi Maria,", "Hi Maria and the Brightline team,"),
+        ],
     ),
     "PERS005": (
         [
@@ -233,6 +242,25 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["Hi Maria, want sensors for your trucks?\nPriya"],
         [GOOD],
     ),
+    "MECH011": (
+        [
+            swap("We build", "you're drivers will love it. We build"),
+            swap("We build", "It fits you're team. We build"),
+            swap("We build", "Their is no setup fee. We build"),
+            swap("We build", "Brokers love there dashboards. We build"),
+            swap("We build", "Its free to try. We build"),
+            swap("We build", "It costs less then you pay now. We build"),
+            swap("We build", "It let's you see every truck. We build"),
+        ],
+        [
+            GOOD,
+            swap("We build", "You're always welcome to ask. We build"),
+            swap("We build", "You're hiring, I saw. We build"),
+            swap("We build", "The fleet gives so much of its time to this. We build"),
+            swap("We build", "There was a recall last year. We build"),
+            swap("We build", "It lets you see every truck. We build"),
+        ],
+    ),
     "MECH010": (
         [
             swap(
@@ -251,6 +279,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Best,\nPriya", "Cheers, Anna"),
             swap("Best,\nPriya", "xoxo\nRebecca & the Stein Studios team"),
             swap("Best,\nPriya", "Shane 087 555 0123"),
+            # The company's name holds Gary's surname, but it is not a person signing.
+            swap(
+                "Best,\nPriya",
+                "Gary here, from the stand next to yours.\n\nBest,\nPruitt Promotions",
+            ),
         ],
         [
             GOOD,
@@ -258,6 +291,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Best,\nPriya", "— Priya"),
             swap("Best,\nPriya", "Priya & the Coldwise team"),
             swap("Best,\nPriya", "With best regards,\nPriya Raman\nColdwise"),
+            swap(
+                "Best,\nPriya",
+                "Gary here, from the stand next to yours.\n\nGary Pruitt\nPruitt Promotions",
+            ),
+            swap("Best,\nPriya", "Thanks and regards,\nPriya"),
         ],
     ),
     "ETIQ002": (
@@ -274,11 +312,16 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Best,", "Our message is not spam. Kindly reconsider.\n\nBest,"),
             swap("Best,", "Our company is 100% legit, ask anyone.\n\nBest,"),
             swap("Best,", "We are a genuine company, not spammers.\n\nBest,"),
+            swap("Best,", "Please don't mark this as spam, I'm a real person.\n\nBest,"),
+            swap("Best,", "P.S. Not a bot, I promise.\n\nBest,"),
+            swap("Best,", "This is not a sales pitch.\n\nBest,"),
+            swap("Best,", "Please look at my proposal again.\n\nBest,"),
         ],
         [
             GOOD,
             swap("Best,", "I am sorry it felt like spam; I have removed you.\n\nBest,"),
             swap("We build", "We are a real estate firm that also builds; we build"),
+            swap("We build", "I am a registered nurse by training, and we build"),
         ],
     ),
     "ETIQ004": (
@@ -294,11 +337,21 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             swap("Hi Maria,", "Hi everyone,"),
             swap("Best,", "I am sending this to everyone on my list.\n\nBest,"),
             "To: Maria Lopez, Ana Souza, Tomas Wrobel, +47 others\n\n" + GOOD,
+            "To: Maria Lopez; Ana Souza; Tomas Wrobel\n\n" + GOOD,
+            swap("Hi Maria,", "Hi Brightline team,"),
         ],
-        [GOOD],
+        [GOOD, swap("Hi Maria,", "Hi Anders,"), swap("Hi Maria,", "Hi Maria and the team,")],
     ),
     "ETIQ007": (
-        [swap("Best,", "This is an update for my LinkedIn community.\n\nBest,")],
+        [
+            swap("Best,", "This is an update for my LinkedIn community.\n\nBest,"),
+            swap("Best,", "This is going out to my whole fleet list.\n\nBest,"),
+            swap("Best,", "Apologies if you get this twice.\n\nBest,"),
+            swap(
+                "Best,",
+                "I'm sending this note to every founder in my network who is hiring.\n\nBest,",
+            ),
+        ],
         [GOOD, swap("Best,", "I enjoyed your community talk.\n\nBest,")],
     ),
     "ETIQ006": (

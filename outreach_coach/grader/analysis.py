@@ -270,12 +270,16 @@ class Analysis:
 def signature_matches(signed: str, sender: Sender) -> bool:
     """True when a signature starts with the sender's first name, a short form or its initial.
 
-    The surname alone is not enough: the story's note was signed with another first name.
+    The surname alone is not enough: the story's note was signed with another first name. Nor
+    is the company's name when it holds the surname ("Kahale Studio" for Keoni Kahale).
     """
     tokens = [t.strip(".,") for t in signed.split() if not is_title(fold(t))]
     if not tokens:
         return False
     first = tokens[0]
+    company = {fold(word) for word in sender.company.split()}
+    if {fold(t) for t in tokens} <= company and not is_short_form(first, sender.first_name):
+        return False
     if len(first) == 1:
         return fold(first) == fold(sender.first_name)[:1]
     # Some names put the family name first ("Zhang Wei" signs "Wei").
