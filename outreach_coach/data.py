@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ SCENARIO_USES = ("exercise", "lesson")
 SCENARIO_MODES = ("outreach", "reply")
 TEACHING_LISTS = ("objectives", "key_points")  # required for an exercise
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# A research figure's id is also its {{ research.<id> }} field in a lesson source.
+FIGURE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+FIGURE_UNITS = ("characters", "words", "percent", "emails")
 
 
 def data_dir() -> Path:
@@ -213,6 +217,64 @@ def scenarios() -> dict[str, Scenario]:
     return result
 
 
+@dataclass(frozen=True)
+class ResearchFigure:
+    """A figure the course quotes: its value and unit, what it measures and where it is from."""
+
+    id: str
+    value: int
+    unit: str
+    measures: str
+    source: str
+    address: str | None  # None: the course has never cited where it was published
+
+    @property
+    def text(self) -> str:
+        """The figure as lessons write it: '1,200', '22%', '40 million'."""
+        if self.unit == "percent":
+            return f"{self.value}%"
+        if self.value >= 1_000_000 and self.value % 1_000_000 == 0:
+            return f"{self.value // 1_000_000:,} million"
+        return f"{self.value:,}"
+
+
+@cache
+def research() -> dict[str, ResearchFigure]:
+    """The research figures the course quotes, by id, from research.toml."""
+    path = data_dir() / "research.toml"
+    result: dict[str, ResearchFigure] = {}
+    for number, record in enumerate(_tables(path, "figure"), start=1):
+        row = f"[[figure]] #{number}"
+        figure_id = record.get("id")
+        if not isinstance(figure_id, str) or not FIGURE_ID.fullmatch(figure_id):
+            expected = f"expected lowercase letters, digits and '_', got {figure_id!r}"
+            raise DataError(path, row, "id", expected)
+        if figure_id in result:
+            raise DataError(path, row, "id", f"duplicate id {figure_id!r}: ids must be unique")
+        value = record.get("value")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise DataError(path, row, "value", f"expected a whole number, got {value!r}")
+        unit = _need_text(path, row, record, "unit")
+        if unit not in FIGURE_UNITS:
+            expected = f"expected one of {', '.join(FIGURE_UNITS)}, got {unit!r}"
+            raise DataError(path, row, "unit", expected)
+        address = record.get("address")
+        if address is not None and (
+            not isinstance(address, str) or not address.startswith(("https://", "http://"))
+        ):
+            expected = "expected the web address it was published at, or no 'address' at all"
+            raise DataError(path, row, "address", expected)
+        result[figure_id] = ResearchFigure(
+            id=figure_id,
+            value=value,
+            unit=unit,
+            measures=_need_text(path, row, record, "measures"),
+            source=_need_text(path, row, record, "source"),
+            address=address,
+        )
+    return result
+
+
 def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool | None) -> bool:
     value = record.get(name, default)
     if not isinstance(value, bool):
@@ -296,7 +358,7 @@ def evaluation() -> list[EvaluationItem]:
 def load_all() -> None:
     """Load and validate every course data file and the grader's word lists, so a mistake is
     reported when the course opens, not when some later message happens to need that file."""
-    for loader in (recipients, senders, messages, scenarios, quiz_questions, spot_labels):
+    for loader in (recipients, senders, messages, scenarios, quiz_questions, spot_labels, research):
         loader()
     load_word_lists()
 
@@ -304,7 +366,16 @@ def load_all() -> None:
 def clear_cache() -> None:
     """Forget loaded data, the grader's word lists and everything computed from them, so edited
     files are read again."""
-    loaders = (recipients, senders, messages, scenarios, quiz_questions, spot_labels, evaluation)
+    loaders = (
+        recipients,
+        senders,
+        messages,
+        scenarios,
+        quiz_questions,
+        spot_labels,
+        evaluation,
+        research,
+    )
     for loader in loaders:
         loader.cache_clear()
     clear_grader_cache()

@@ -210,3 +210,21 @@ def test_a_spot_label_must_be_text(copy_of_data: Path) -> None:
     _rewrite(copy_of_data / "quizzes.toml", 'PERS001 = "', 'PERS001 = 3\nX = "')
     with pytest.raises(data.DataError, match=r"\[spot_labels\], field 'PERS001'"):
         data.spot_labels()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("source = ", "origin = ", r"research.toml, row \[\[figure\]\] #1, field 'source'"),
+        ('unit = "characters"', 'unit = "chars"', r"#1, field 'unit': expected one of"),
+        ("value = 400", 'value = "400"', r"#1, field 'value': expected a whole number"),
+        ('id = "inmail_short_lift"', 'id = "inmail_short_chars"', r"#2, field 'id': duplicate"),
+        ("value = 400", 'value = 400\naddress = "linkedin"', r"#1, field 'address'"),
+    ],
+)
+def test_a_malformed_research_figure_names_its_row_and_field(
+    copy_of_data: Path, old: str, new: str, where: str
+) -> None:
+    _rewrite(copy_of_data / "research.toml", old, new)
+    with pytest.raises(data.DataError, match=where):
+        data.research()

@@ -80,7 +80,8 @@ WIDGET_CALL = re.compile(
 )
 BLOCKS = ("keypoints", "solution", "instructor", "notebook-only", "course-map")
 FENCE = re.compile(r"^(:{3,})\{([a-z-]+)\}\s*$")
-FIELD = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
+FIELD = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*\}\}")
+RESEARCH_FIELD = re.compile(r"\{\{\s*research\.")
 
 
 class SourceError(ValueError):
@@ -173,10 +174,21 @@ def course_path() -> list[tuple[str, str]]:
     return [(page.path, page.title) for page in pages(solutions=False) if page.kind != "landing"]
 
 
+RESEARCH_FILE = "data/research.toml"
+
+
+def research_fields() -> dict[str, str]:
+    """{{ research.<id> }} for every research figure, as lessons write it ('1,200', '22%')."""
+    return {f"research.{figure.id}": figure.text for figure in data.research().values()}
+
+
 def source_of(page: Page) -> str:
-    """What to edit to change a page, as a sentence part: its source and, for an exercise, data."""
+    """What to edit to change a page, as a sentence part: its source and the data it quotes."""
     source = page.source.relative_to(ROOT).as_posix()
-    return f"{source} and {page.data_note}" if page.data_note else source
+    notes = [page.data_note] if page.data_note else []
+    if page.source.exists() and RESEARCH_FIELD.search(page.source.read_text(encoding="utf-8")):
+        notes.append(f"{RESEARCH_FILE} (its figures)")
+    return " and ".join([source, *notes])
 
 
 # --- reading a source ----------------------------------------------------------------------------
@@ -215,7 +227,8 @@ def read_source(page: Page) -> tuple[dict, list[Item]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceError(f"{path}: missing (every page in {COURSE_MAP.name} needs one)") from None
-    notebook = jupytext.reads(fill(text, page.fields, path), fmt="md:myst")
+    fields = {**research_fields(), **page.fields}
+    notebook = jupytext.reads(fill(text, fields, path), fmt="md:myst")
     return dict(notebook.metadata), split_blocks(notebook.cells, path)
 
 
