@@ -40,16 +40,14 @@ sys.path.insert(0, str(ROOT))  # the course's own package, even when another cop
 
 from outreach_coach import data  # noqa: E402
 from outreach_coach.course_files import BUILD_MARK, cells_digest, edited_since_built  # noqa: E402
-from outreach_coach.outline import (  # noqa: E402
-    CAPSTONE,
-    COURSE_MAP,
-    EXERCISES,
-    FINISH,
-    LESSONS,
-    Exercise,
-    Lesson,
-)
+from outreach_coach.outline import COURSE_MAP, Exercise, Lesson, course_map  # noqa: E402
 from tools import build_exercises  # noqa: E402
+
+try:
+    LESSONS, EXERCISES, CAPSTONE, FINISH = course_map()
+except data.DataError as error:  # a broken course map: what to fix, not a traceback
+    print(f"cannot build the course: {error}", file=sys.stderr)
+    sys.exit(2)
 
 CONTENT = ROOT / "content"
 LANDING = "course.ipynb"  # at the course root: where Voilà's file list starts
