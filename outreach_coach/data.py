@@ -29,7 +29,7 @@ from .models import EvaluationItem, ExampleMessage, Scenario
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
 SCENARIO_MODES = ("outreach", "reply")
-TEACHING_LISTS = ("objectives", "key_points")  # required for an exercise
+TEACHING_LISTS = ("objectives", "key_points", "instructor_notes")  # required for an exercise
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 # A research figure's id is also its {{ research.<id> }} field in a lesson source.
 FIGURE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")

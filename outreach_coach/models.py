@@ -37,6 +37,8 @@ class Scenario:
     # What an exercise practises and what to remember: its notebook's opening and closing lists.
     objectives: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
+    # An exercise's notes for whoever runs it with a group (its instructor copy in solutions/).
+    instructor_notes: tuple[str, ...] = ()
 
     @property
     def is_reply(self) -> bool:

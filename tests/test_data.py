@@ -171,8 +171,8 @@ def test_a_profile_field_over_its_limit_names_the_row(copy_of_data: Path) -> Non
         data.recipients()
 
 
-@pytest.mark.parametrize("field", ["objectives", "key_points"])
-def test_an_exercise_without_objectives_or_key_points_names_its_row(
+@pytest.mark.parametrize("field", ["objectives", "key_points", "instructor_notes"])
+def test_an_exercise_without_objectives_key_points_or_notes_names_its_row(
     copy_of_data: Path, field: str
 ) -> None:
     path = copy_of_data / "scenarios.toml"

@@ -12,9 +12,11 @@ lessons/, course.ipynb and solutions/, then exercises/ from solutions/ (tools/bu
 and the course tables in README.md and instructor/README.md.
 
 A source's front matter holds its objectives; fenced blocks mark what the build treats
-specially: `:::{keypoints}` (the closing "Key points", required once, last), `:::{solution}` and
-`:::{instructor}` (in the instructor copy in solutions/ only), `:::{notebook-only}` (JupyterLab
-only; the Voilà template leaves it out) and `:::{course-map}` (replaced by the course map). The
+specially: `:::{keypoints}` (the closing "Key points", required once, last), `:::{solution}`
+(in the instructor copy in solutions/ only), `:::{instructor}` (a "For instructors" note: in
+solutions/ only for an exercise, JupyterLab-only in a lesson), `:::{notebook-only}` (JupyterLab
+only; the Voilà template leaves it out) and `:::{course-map}` (replaced by the course map).
+`{{ research.<id> }}` is a figure from data/research.toml. The
 build adds the rest: the title cell, "Run All" and widget notes, the "marked as read" cells, the
 "Next step" links. Every built notebook is output-free, has position-based cell ids (identical
 bytes on every run) and a build mark in its metadata naming the source to edit; the build never
@@ -76,6 +78,10 @@ WIDGET_CALL = re.compile(
     r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer|SummaryPanel)\b",
     re.M,
 )
+INSTRUCTOR_TAG = "instructor"
+INSTRUCTOR_HEAD = (
+    "**For instructors** (running this page with a group; working alone, you can skip this)"
+)
 BLOCKS = ("keypoints", "solution", "instructor", "notebook-only", "course-map")
 FENCE = re.compile(r"^(:{3,})\{([a-z-]+)\}\s*$")
 FIELD = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*\}\}")
@@ -120,6 +126,7 @@ def exercise_page(exercise: Exercise, solution: bool) -> Page:
         "recipient.name": recipient.name,
         "recipient.headline": recipient.headline,
         "key_points": _bullets(scenario.key_points),
+        "instructor_notes": _bullets(scenario.instructor_notes),
     }
     return Page(
         path=f"{folder}/{exercise.file}",
@@ -393,6 +400,21 @@ def with_widget_notes(cells: list[nbformat.NotebookNode]) -> list[nbformat.Noteb
     return result
 
 
+def instructor_cell(page: Page, item: Item) -> nbformat.NotebookNode:
+    """An instructor note: in an exercise's instructor copy only (solutions/); in a lesson, a
+    JupyterLab-only cell (the Voilà app, where learners work, leaves it out)."""
+    if not item.source.strip():
+        raise SourceError(f"{page.source}: an empty {{instructor}} block: write the note in it")
+    if page.path.startswith("solutions/"):
+        tags = [INSTRUCTOR_TAG, SOLUTION_TAG]
+    elif page.kind in ("lesson", "finish"):
+        tags = [INSTRUCTOR_TAG, NOTEBOOK_ONLY]
+    else:
+        raise SourceError(f"{page.source}: an {{instructor}} block belongs in a lesson or exercise")
+    lines = [INSTRUCTOR_HEAD, "", *item.source.splitlines()]
+    return md("\n".join(f"> {line}".rstrip() for line in lines), tags)
+
+
 def body_cells(page: Page, items: list[Item]) -> tuple[list[nbformat.NotebookNode], str | None]:
     """The page's own cells from its source, and the text of its key points (None if absent)."""
     cells: list[nbformat.NotebookNode] = []
@@ -404,10 +426,12 @@ def body_cells(page: Page, items: list[Item]) -> tuple[list[nbformat.NotebookNod
             raise SourceError(f"{page.source}: the {{keypoints}} block must come last")
         if item.block == "keypoints":
             key_points = item.source
-        elif item.block in ("solution", "instructor"):
+        elif item.block == "instructor":
+            cells.append(instructor_cell(page, item))
+        elif item.block == "solution":
             if not instructor_copy:
                 raise SourceError(
-                    f"{page.source}: a {{{item.block}}} block is only for exercises, whose "
+                    f"{page.source}: a {{solution}} block is only for exercises, whose "
                     "instructor copy is in solutions/ (lessons have none)"
                 )
             maker = code if item.cell_type == "code" else md
