@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import re
+import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from .grader.report import CATEGORIES
 from .grader.wordlists import DataError, not_utf8, read_toml
 from .grader.wordlists import clear_cache as clear_grader_cache
 from .grader.wordlists import load as load_word_lists
-from .models import EvaluationItem, ExampleMessage, Scenario
+from .models import EvaluationItem, ExampleMessage, LessonTexts, Scenario, WritingPair
 
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
@@ -275,6 +276,76 @@ def research() -> dict[str, ResearchFigure]:
     return result
 
 
+GRACEFUL_FIELDS = ("first_name", "sender_first")
+
+
+def _table_of(path: Path, document: dict[str, Any], key: str) -> dict[str, Any]:
+    table = document.get(key)
+    if not isinstance(table, dict):
+        raise DataError(path, None, key, f"expected a [{key}] table")
+    return table
+
+
+def _texts(path: Path, row: str, record: dict[str, Any], name: str) -> tuple[str, ...]:
+    items = _string_list(path, row, record, name)
+    if not items or not all(item.strip() for item in items):
+        raise DataError(path, row, name, "expected a list of non-empty text")
+    return items
+
+
+def _graceful_reply(path: Path, document: dict[str, Any]) -> str:
+    text = _need_text(path, "[graceful_reply]", _table_of(path, document, "graceful_reply"), "text")
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:  # a lone { or }
+        raise DataError(
+            path, "[graceful_reply]", "text", f"{error}: write {{{{ for a brace"
+        ) from None
+    for name in names:
+        if name not in GRACEFUL_FIELDS:
+            known = ", ".join(f"{{{field}}}" for field in GRACEFUL_FIELDS)
+            raise DataError(
+                path, "[graceful_reply]", "text", f"unknown {{{name}}} (known: {known})"
+            )
+    return text
+
+
+@cache
+def lesson_texts() -> LessonTexts:
+    """Lesson 3's openings, lesson 5's before/after pairs, lesson 6's graceful reply and the
+    capstone's hints, from lessons.toml."""
+    path = data_dir() / "lessons.toml"
+    document = read_toml(path)
+    openers = _table_of(path, document, "openers")
+    body = openers.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise DataError(path, "[openers]", "body", "expected non-empty text")
+    pairs = []
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "pair"), start=1):
+        row = f"[[pair]] #{number}"
+        pairs.append(
+            WritingPair(
+                id=_check_id(path, row, record.get("id"), seen),
+                title=_need_text(path, row, record, "title"),
+                point=_need_text(path, row, record, "point"),
+                sender=_check_ref(path, row, record, "sender", senders()),
+                recipient=_check_ref(path, row, record, "recipient", recipients()),
+                before=_need_text(path, row, record, "before"),
+                after=_need_text(path, row, record, "after"),
+            )
+        )
+    return LessonTexts(
+        openers=_texts(path, "[openers]", openers, "lines"),
+        opener_body=body,
+        opener_recipient=_check_ref(path, "[openers]", openers, "recipient", recipients()),
+        opener_sender=_check_ref(path, "[openers]", openers, "sender", senders()),
+        pairs=tuple(pairs),
+        graceful_reply=_graceful_reply(path, document),
+        capstone_hints=_texts(path, "[capstone]", _table_of(path, document, "capstone"), "hints"),
+    )
+
+
 def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool | None) -> bool:
     value = record.get(name, default)
     if not isinstance(value, bool):
@@ -358,7 +429,17 @@ def evaluation() -> list[EvaluationItem]:
 def load_all() -> None:
     """Load and validate every course data file and the grader's word lists, so a mistake is
     reported when the course opens, not when some later message happens to need that file."""
-    for loader in (recipients, senders, messages, scenarios, quiz_questions, spot_labels, research):
+    loaders = (
+        recipients,
+        senders,
+        messages,
+        scenarios,
+        quiz_questions,
+        spot_labels,
+        research,
+        lesson_texts,
+    )
+    for loader in loaders:
         loader()
     load_word_lists()
 
@@ -375,6 +456,7 @@ def clear_cache() -> None:
         spot_labels,
         evaluation,
         research,
+        lesson_texts,
     )
     for loader in loaders:
         loader.cache_clear()

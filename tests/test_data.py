@@ -228,3 +228,31 @@ def test_a_malformed_research_figure_names_its_row_and_field(
     _rewrite(copy_of_data / "research.toml", old, new)
     with pytest.raises(data.DataError, match=where):
         data.research()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            '{sender_first}"""',
+            '{sender_name}"""',
+            r"\[graceful_reply\], field 'text': unknown \{sen",
+        ),
+        ('id = "punctuation"', 'id = "capitals"', r"\[\[pair\]\] #2, field 'id': duplicate"),
+        ('sender = "nadia-sorensen"', 'sender = "nobody"', r"#1, field 'sender': unknown sender"),
+        ('recipient = "aisha-rahman"', 'recipient = ""', r"\[openers\], field 'recipient'"),
+        (
+            "hints = [",
+            'hints = [" ",',
+            r"\[capstone\], field 'hints': expected a list of non-empty",
+        ),
+        ("[openers]", "[opener]", r"field 'openers': expected a \[openers\] table"),
+    ],
+)
+def test_a_malformed_lesson_text_names_its_table_and_field(
+    copy_of_data: Path, old: str, new: str, where: str
+) -> None:
+    _rewrite(copy_of_data / "lessons.toml", old, new)
+    with pytest.raises(data.DataError, match=where) as caught:
+        data.lesson_texts()
+    assert caught.value.file.endswith("lessons.toml")
