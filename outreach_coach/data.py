@@ -141,10 +141,13 @@ def _tables(path: Path, key: str) -> list[dict[str, Any]]:
     return tables
 
 
-def _check_ref(path: Path, row: str, record: dict[str, Any], name: str, known: dict) -> str:
+def _check_ref(
+    path: Path, row: str, record: dict[str, Any], name: str, known: dict, kind: str = ""
+) -> str:
     value = _need_text(path, row, record, name)
+    kind = kind or name
     if value not in known:
-        raise DataError(path, row, name, f"unknown {name} id {value!r}: add it to {name}s.csv")
+        raise DataError(path, row, name, f"unknown {kind} id {value!r}: add it to {kind}s.csv")
     return value
 
 
@@ -317,6 +320,7 @@ def lesson_texts() -> LessonTexts:
     path = data_dir() / "lessons.toml"
     document = read_toml(path)
     openers = _table_of(path, document, "openers")
+    capstone = _table_of(path, document, "capstone")
     body = openers.get("body")
     if not isinstance(body, str) or not body.strip():
         raise DataError(path, "[openers]", "body", "expected non-empty text")
@@ -342,7 +346,14 @@ def lesson_texts() -> LessonTexts:
         opener_sender=_check_ref(path, "[openers]", openers, "sender", senders()),
         pairs=tuple(pairs),
         graceful_reply=_graceful_reply(path, document),
-        capstone_hints=_texts(path, "[capstone]", _table_of(path, document, "capstone"), "hints"),
+        capstone_hints=_texts(path, "[capstone]", capstone, "hints"),
+        capstone_example=_need_text(path, "[capstone]", capstone, "example"),
+        capstone_example_recipient=_check_ref(
+            path, "[capstone]", capstone, "example_recipient", recipients(), "recipient"
+        ),
+        capstone_example_sender=_check_ref(
+            path, "[capstone]", capstone, "example_sender", senders(), "sender"
+        ),
     )
 
 

@@ -81,3 +81,6 @@ class LessonTexts:
     pairs: tuple[WritingPair, ...]  # lesson 5's before/after pairs
     graceful_reply: str  # lesson 6's calm answer, with {first_name} and {sender_first}
     capstone_hints: tuple[str, ...]
+    capstone_example: str  # a message the capstone's instructor copy checks
+    capstone_example_recipient: str
+    capstone_example_sender: str

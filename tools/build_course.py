@@ -138,6 +138,25 @@ def exercise_page(exercise: Exercise, solution: bool) -> Page:
     )
 
 
+def capstone_page(folder: str) -> Page:
+    """The capstone's page; its instructor copy checks the example message of data/lessons.toml."""
+    texts = data.lesson_texts()
+    fields = {
+        "capstone.example_recipient": texts.capstone_example_recipient,
+        "capstone.example_sender": texts.capstone_example_sender,
+        "capstone.recipient_name": data.recipients()[texts.capstone_example_recipient].name,
+        "capstone.sender_name": data.senders()[texts.capstone_example_sender].name,
+    }
+    return Page(
+        path=f"{folder}/{CAPSTONE.file}",
+        source=CAPSTONE_SOURCE,
+        title=CAPSTONE.title,
+        kind="capstone",
+        fields=fields,
+        data_note="data/lessons.toml ([capstone])",
+    )
+
+
 def pages(solutions: bool = True) -> list[Page]:
     """Every page in the order a learner takes them, then the course map page. With solutions,
     the exercises are their instructor copies in solutions/ (what the build writes)."""
@@ -160,7 +179,7 @@ def pages(solutions: bool = True) -> list[Page]:
     ]
     result += [exercise_page(exercise, solutions) for exercise in EXERCISES]
     folder = "solutions" if solutions else "exercises"
-    result.append(Page(f"{folder}/{CAPSTONE.file}", CAPSTONE_SOURCE, CAPSTONE.title, "capstone"))
+    result.append(capstone_page(folder))
     result.append(
         Page(
             f"lessons/{FINISH.file}",
