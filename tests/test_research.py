@@ -21,6 +21,9 @@ SOURCES = sorted((ROOT / "content").rglob("*.md"))
 # Text that teaches (guides, hints, messages), whose figures must be the data's.
 TEACHING_TEXT = [
     *sorted((ROOT / "instructor").glob("*.md")),
+    ROOT / "data" / "lessons.toml",
+    ROOT / "data" / "scenarios.toml",
+    ROOT / "data" / "quizzes.toml",
     ROOT / "outreach_coach" / "lesson_views.py",
     ROOT / "outreach_coach" / "workbench.py",
     ROOT / "outreach_coach" / "storage.py",
