@@ -6,6 +6,8 @@ import csv
 import io
 import os
 import re
+import string
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,13 +25,16 @@ from .grader.report import CATEGORIES
 from .grader.wordlists import DataError, not_utf8, read_toml
 from .grader.wordlists import clear_cache as clear_grader_cache
 from .grader.wordlists import load as load_word_lists
-from .models import EvaluationItem, ExampleMessage, Scenario
+from .models import EvaluationItem, ExampleMessage, LessonTexts, Scenario, WritingPair
 
 MESSAGE_KINDS = ("mass", "defensive", "unsubscribe", "bad", "good")
 SCENARIO_USES = ("exercise", "lesson")
 SCENARIO_MODES = ("outreach", "reply")
-TEACHING_LISTS = ("objectives", "key_points")  # required for an exercise
+TEACHING_LISTS = ("objectives", "key_points", "instructor_notes")  # required for an exercise
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# A research figure's id is also its {{ research.<id> }} field in a lesson source.
+FIGURE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+FIGURE_UNITS = ("characters", "words", "percent", "emails")
 
 
 def data_dir() -> Path:
@@ -136,10 +141,13 @@ def _tables(path: Path, key: str) -> list[dict[str, Any]]:
     return tables
 
 
-def _check_ref(path: Path, row: str, record: dict[str, Any], name: str, known: dict) -> str:
+def _check_ref(
+    path: Path, row: str, record: dict[str, Any], name: str, known: dict, kind: str = ""
+) -> str:
     value = _need_text(path, row, record, name)
+    kind = kind or name
     if value not in known:
-        raise DataError(path, row, name, f"unknown {name} id {value!r}: add it to {name}s.csv")
+        raise DataError(path, row, name, f"unknown {kind} id {value!r}: add it to {kind}s.csv")
     return value
 
 
@@ -211,6 +219,142 @@ def scenarios() -> dict[str, Scenario]:
             **teaching,
         )
     return result
+
+
+@dataclass(frozen=True)
+class ResearchFigure:
+    """A figure the course quotes: its value and unit, what it measures and where it is from."""
+
+    id: str
+    value: int
+    unit: str
+    measures: str
+    source: str
+    address: str | None  # None: the course has never cited where it was published
+
+    @property
+    def text(self) -> str:
+        """The figure as lessons write it: '1,200', '22%', '40 million'."""
+        if self.unit == "percent":
+            return f"{self.value}%"
+        if self.value >= 1_000_000 and self.value % 1_000_000 == 0:
+            return f"{self.value // 1_000_000:,} million"
+        return f"{self.value:,}"
+
+
+@cache
+def research() -> dict[str, ResearchFigure]:
+    """The research figures the course quotes, by id, from research.toml."""
+    path = data_dir() / "research.toml"
+    result: dict[str, ResearchFigure] = {}
+    for number, record in enumerate(_tables(path, "figure"), start=1):
+        row = f"[[figure]] #{number}"
+        figure_id = record.get("id")
+        if not isinstance(figure_id, str) or not FIGURE_ID.fullmatch(figure_id):
+            expected = f"expected lowercase letters, digits and '_', got {figure_id!r}"
+            raise DataError(path, row, "id", expected)
+        if figure_id in result:
+            raise DataError(path, row, "id", f"duplicate id {figure_id!r}: ids must be unique")
+        value = record.get("value")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise DataError(path, row, "value", f"expected a whole number, got {value!r}")
+        unit = _need_text(path, row, record, "unit")
+        if unit not in FIGURE_UNITS:
+            expected = f"expected one of {', '.join(FIGURE_UNITS)}, got {unit!r}"
+            raise DataError(path, row, "unit", expected)
+        address = record.get("address")
+        if address is not None and (
+            not isinstance(address, str) or not address.startswith(("https://", "http://"))
+        ):
+            expected = "expected the web address it was published at, or no 'address' at all"
+            raise DataError(path, row, "address", expected)
+        result[figure_id] = ResearchFigure(
+            id=figure_id,
+            value=value,
+            unit=unit,
+            measures=_need_text(path, row, record, "measures"),
+            source=_need_text(path, row, record, "source"),
+            address=address,
+        )
+    return result
+
+
+GRACEFUL_FIELDS = ("first_name", "sender_first")
+
+
+def _table_of(path: Path, document: dict[str, Any], key: str) -> dict[str, Any]:
+    table = document.get(key)
+    if not isinstance(table, dict):
+        raise DataError(path, None, key, f"expected a [{key}] table")
+    return table
+
+
+def _texts(path: Path, row: str, record: dict[str, Any], name: str) -> tuple[str, ...]:
+    items = _string_list(path, row, record, name)
+    if not items or not all(item.strip() for item in items):
+        raise DataError(path, row, name, "expected a list of non-empty text")
+    return items
+
+
+def _graceful_reply(path: Path, document: dict[str, Any]) -> str:
+    text = _need_text(path, "[graceful_reply]", _table_of(path, document, "graceful_reply"), "text")
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:  # a lone { or }
+        raise DataError(
+            path, "[graceful_reply]", "text", f"{error}: write {{{{ for a brace"
+        ) from None
+    for name in names:
+        if name not in GRACEFUL_FIELDS:
+            known = ", ".join(f"{{{field}}}" for field in GRACEFUL_FIELDS)
+            raise DataError(
+                path, "[graceful_reply]", "text", f"unknown {{{name}}} (known: {known})"
+            )
+    return text
+
+
+@cache
+def lesson_texts() -> LessonTexts:
+    """Lesson 3's openings, lesson 5's before/after pairs, lesson 6's graceful reply and the
+    capstone's hints, from lessons.toml."""
+    path = data_dir() / "lessons.toml"
+    document = read_toml(path)
+    openers = _table_of(path, document, "openers")
+    capstone = _table_of(path, document, "capstone")
+    body = openers.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise DataError(path, "[openers]", "body", "expected non-empty text")
+    pairs = []
+    seen: set[str] = set()
+    for number, record in enumerate(_tables(path, "pair"), start=1):
+        row = f"[[pair]] #{number}"
+        pairs.append(
+            WritingPair(
+                id=_check_id(path, row, record.get("id"), seen),
+                title=_need_text(path, row, record, "title"),
+                point=_need_text(path, row, record, "point"),
+                sender=_check_ref(path, row, record, "sender", senders()),
+                recipient=_check_ref(path, row, record, "recipient", recipients()),
+                before=_need_text(path, row, record, "before"),
+                after=_need_text(path, row, record, "after"),
+            )
+        )
+    return LessonTexts(
+        openers=_texts(path, "[openers]", openers, "lines"),
+        opener_body=body,
+        opener_recipient=_check_ref(path, "[openers]", openers, "recipient", recipients()),
+        opener_sender=_check_ref(path, "[openers]", openers, "sender", senders()),
+        pairs=tuple(pairs),
+        graceful_reply=_graceful_reply(path, document),
+        capstone_hints=_texts(path, "[capstone]", capstone, "hints"),
+        capstone_example=_need_text(path, "[capstone]", capstone, "example"),
+        capstone_example_recipient=_check_ref(
+            path, "[capstone]", capstone, "example_recipient", recipients(), "recipient"
+        ),
+        capstone_example_sender=_check_ref(
+            path, "[capstone]", capstone, "example_sender", senders(), "sender"
+        ),
+    )
 
 
 def _flag(path: Path, row: str, record: dict[str, Any], name: str, default: bool | None) -> bool:
@@ -296,7 +440,17 @@ def evaluation() -> list[EvaluationItem]:
 def load_all() -> None:
     """Load and validate every course data file and the grader's word lists, so a mistake is
     reported when the course opens, not when some later message happens to need that file."""
-    for loader in (recipients, senders, messages, scenarios, quiz_questions, spot_labels):
+    loaders = (
+        recipients,
+        senders,
+        messages,
+        scenarios,
+        quiz_questions,
+        spot_labels,
+        research,
+        lesson_texts,
+    )
+    for loader in loaders:
         loader()
     load_word_lists()
 
@@ -304,7 +458,17 @@ def load_all() -> None:
 def clear_cache() -> None:
     """Forget loaded data, the grader's word lists and everything computed from them, so edited
     files are read again."""
-    loaders = (recipients, senders, messages, scenarios, quiz_questions, spot_labels, evaluation)
+    loaders = (
+        recipients,
+        senders,
+        messages,
+        scenarios,
+        quiz_questions,
+        spot_labels,
+        evaluation,
+        research,
+        lesson_texts,
+    )
     for loader in loaders:
         loader.cache_clear()
     clear_grader_cache()

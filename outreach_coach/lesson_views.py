@@ -24,7 +24,7 @@ from .grader.profiles import Recipient, Sender
 from .grader.report import CATEGORIES, CATEGORY_TITLES, Report, category_badge, render_findings_html
 from .grader.text import words
 from .highlight import annotated_html, highlight_html
-from .models import ExampleMessage
+from .models import ExampleMessage, WritingPair
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -365,34 +365,20 @@ def show_message(message: str | ExampleMessage | None = None) -> HTML:
 
 # --- lesson 3: what counts as personal ---------------------------------------------------------
 
-OPENERS_RECIPIENT = "aisha-rahman"
-OPENERS_SENDER = "kwame-asante"
-OPENERS_BODY = (
-    "\n\nHookline runs security awareness training for small clinics, so front-desk staff spot "
-    "phishing emails before they click. Would a short session for your team be useful?"
-    "\n\nBest,\nKwame"
-)
-OPENERS: tuple[str, ...] = (
-    "Hi [First Name],\n\nI came across your profile and thought I would reach out.",
-    "Hi all,\n\nI hope everyone in my network is well.",
-    "Hi Aisha,\n\nI came across your impressive profile and had to reach out.",
-    "Hi Anna,\n\nCongratulations on bringing the clinic's no-show rate down from 14% to 8% "
-    "with text reminders.",
-    "Hi Aisha,\n\nCongratulations on bringing Cedar Hollow's no-show rate down from 14% to 8% "
-    "with text reminders.",
-    "Hi Aisha,\n\nRunning two locations with eleven providers means a lot of patient records "
-    "to protect.",
-)
-
 
 def personalization_table(
-    openers: Sequence[str] = OPENERS,
-    recipient: str | Recipient = OPENERS_RECIPIENT,
-    sender: str | Sender = OPENERS_SENDER,
-    body: str = OPENERS_BODY,
+    openers: Sequence[str] | None = None,
+    recipient: str | Recipient | None = None,
+    sender: str | Sender | None = None,
+    body: str | None = None,
 ) -> Any:
-    """Each opening, followed by the same body, graded for personalization only."""
-    person, author = recipient_of(recipient), sender_of(sender)
+    """Each opening, followed by the same body, graded for personalization only (by default
+    the openings, body and people of data/lessons.toml)."""
+    texts = data.lesson_texts()
+    openers = texts.openers if openers is None else openers
+    body = texts.opener_body if body is None else body
+    person = recipient_of(texts.opener_recipient if recipient is None else recipient)
+    author = sender_of(texts.opener_sender if sender is None else sender)
     rows = []
     for opener in openers:
         result = grade(opener + body, person, author).categories["personalization"]
@@ -410,18 +396,11 @@ def personalization_table(
 
 # --- lesson 6: answering a complaint -----------------------------------------------------------
 
-GRACEFUL_REPLY = """Hi {first_name},
-
-You're right, and I'm sorry. I've taken you off my list and I won't message you again.
-Thank you for telling me directly.
-
-{sender_first}"""
-
 
 def graceful_reply(message: str | ExampleMessage | None = None) -> str:
     """A calm answer to the person who complained, for the story's defensive reply's recipient."""
     example = message_of(message) if message is not None else first_message_of_kind("defensive")
-    return GRACEFUL_REPLY.format(
+    return data.lesson_texts().graceful_reply.format(
         first_name=recipient_of(example.recipient).first_name,
         sender_first=sender_of(example.sender).first_name,
     )
@@ -655,180 +634,16 @@ class OfferMatcher(widgets.VBox):
 # --- lesson 5: before and after ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WritingPair:
-    """The same note written carelessly and then carefully, to compare the grader's reports."""
-
-    id: str
-    title: str
-    point: str
-    sender: str
-    recipient: str
-    before: str
-    after: str
-
-
-WRITING_PAIRS: tuple[WritingPair, ...] = (
-    WritingPair(
-        id="capitals",
-        title="Capital letters",
-        point="Start every sentence, the greeting and the sign-off with a capital; write 'I'.",
-        sender="nadia-sorensen",
-        recipient="maria-lopez",
-        before=(
-            "hi Maria,\n\n"
-            "i read that Brightline lost nearly a whole truckload of berries when a trailer's "
-            "cooling unit failed overnight. that is a painful night. we make temperature sensors "
-            "for refrigerated trucks that send a text the moment a trailer starts to warm, so i "
-            "think they could catch the next one in time. would a short call next week be "
-            "useful?\n\n"
-            "best,\nnadia"
-        ),
-        after=(
-            "Hi Maria,\n\n"
-            "I read that Brightline lost nearly a whole truckload of berries when a trailer's "
-            "cooling unit failed overnight. That is a painful night. We make temperature sensors "
-            "for refrigerated trucks that send a text the moment a trailer starts to warm, so I "
-            "think they could catch the next one in time. Would a short call next week be "
-            "useful?\n\n"
-            "Best,\nNadia"
-        ),
-    ),
-    WritingPair(
-        id="punctuation",
-        title="Punctuation",
-        point="One mark at a time, right after the word: no '!!!', no space before a comma.",
-        sender="bongani-dlamini",
-        recipient="tomasz-nowak",
-        before=(
-            "Hi Tomasz ,\n\n"
-            "Congratulations on 500 days without a lost-time injury on the Riverside apartments "
-            "project!!! That takes a crew that cares . We run fall protection training on site, "
-            "and our toolbox talk kits could keep the streak going on your next job . Would a "
-            "sample kit be useful ??\n\n"
-            "Best,\nBongani"
-        ),
-        after=(
-            "Hi Tomasz,\n\n"
-            "Congratulations on 500 days without a lost-time injury on the Riverside apartments "
-            "project! That takes a crew that cares. We run fall protection training on site, "
-            "and our toolbox talk kits could keep the streak going on your next job. Would a "
-            "sample kit be useful?\n\n"
-            "Best,\nBongani"
-        ),
-    ),
-    WritingPair(
-        id="text-speak",
-        title="Text-speak",
-        point="Write words out in full: 'you', 'your', 'please', 'thanks'.",
-        sender="victor-alvarez",
-        recipient="jamal-carter",
-        before=(
-            "Hi Jamal,\n\n"
-            "Saw u launched online ordering with curbside pickup last month, congrats! More "
-            "orders usually means more to track, and we could send u monthly cash flow reports "
-            "that show what curbside adds to ur bottom line. Pls let me know if "
-            "a quick look at ur books would help. Thx!\n\n"
-            "Victor"
-        ),
-        after=(
-            "Hi Jamal,\n\n"
-            "I saw you launched online ordering with curbside pickup last month: congratulations! "
-            "More orders usually means more to track, and we could send you monthly cash flow "
-            "reports that show what curbside adds to your bottom line. Would a short look "
-            "at your books be helpful?\n\n"
-            "Thanks,\nVictor"
-        ),
-    ),
-    WritingPair(
-        id="shouting",
-        title="Capitals that shout",
-        point="Keep capitals for acronyms such as OSHA or CRM; whole words in capitals shout.",
-        sender="mei-chen",
-        recipient="samuel-mensah",
-        before=(
-            "Hi Samuel,\n\n"
-            "Congratulations on the spring gala raising $84,000 for after-school tutoring! We "
-            "do donor database cleanup, and a CLEAN donor list is the FASTEST way to keep those "
-            "new donors giving next year. Would a short call be useful?\n\n"
-            "Best,\nMei"
-        ),
-        after=(
-            "Hi Samuel,\n\n"
-            "Congratulations on the spring gala raising $84,000 for after-school tutoring! We "
-            "do donor database cleanup, and a clean donor list is one of the surest ways to keep "
-            "those new donors giving next year. Would a short call be useful?\n\n"
-            "Best,\nMei"
-        ),
-    ),
-    WritingPair(
-        id="length",
-        title="Length",
-        point="Say one thing about them, one thing you could do, one question: under 125 words.",
-        sender="sophie-laurent",
-        recipient="grace-liu",
-        before=(
-            "Hi Grace,\n\n"
-            "I hope this message finds you well and that the start of the year has been kind to "
-            "you and everyone at Liu & Marsh CPAs. My name is Sophie Laurent and I am a Principal "
-            "Recruiter at Talentbridge Search, where I have worked for a number of years with "
-            "firms of many different sizes across a wide range of industries, from manufacturing "
-            "and logistics to healthcare, software and professional services, helping them to "
-            "find, screen and hire the people they need at every level of the organisation. "
-            "Over the years we have built up a large network of candidates, and we have "
-            "developed a careful process for sourcing and screening that saves our clients a "
-            "great deal of time and effort. I noticed your post saying that the firm is hiring "
-            "two senior accountants before tax season and has seen few qualified applicants so "
-            "far. That is a very common problem at this time of year, when demand for "
-            "experienced accountants is at its peak and many of the best candidates are not "
-            "actively looking, which means that job posts alone often do not reach them. Our "
-            "contract recruiting for hard-to-fill roles is designed exactly for situations like "
-            "this one, and we also run candidate sourcing and screening on its own if you "
-            "prefer to keep interviewing in house. We would be delighted to tell you more about "
-            "how we work, our fees and our track record with accounting firms. Would a short "
-            "call next week be useful?\n\n"
-            "Best regards,\nSophie"
-        ),
-        after=(
-            "Hi Grace,\n\n"
-            "I saw that Liu & Marsh is hiring two senior accountants before tax season and has "
-            "seen few qualified applicants so far. The strongest senior accountants are rarely "
-            "job hunting in winter, so posts alone often miss them. Talentbridge runs contract "
-            "recruiting for hard-to-fill roles and goes to them directly. Would a short call "
-            "next week be useful?\n\nBest,\nSophie"
-        ),
-    ),
-    WritingPair(
-        id="signature",
-        title="A signature that matches your profile",
-        point="Sign with the name on your LinkedIn profile, so the reader knows who wrote.",
-        sender="gary-pruitt",
-        recipient="beatriz-santos",
-        before=(
-            "Hi Beatriz,\n\n"
-            "Congratulations on opening registration for the winter trade show: 2,500 growers "
-            "is a big crowd to welcome. We make trade show giveaways such as logo tote bags and "
-            "pens, and we can print your sponsors' logos on them in small runs. Would a few "
-            "samples for the registration desk be useful?\n\n"
-            "Thanks,\nBuddy"
-        ),
-        after=(
-            "Hi Beatriz,\n\n"
-            "Congratulations on opening registration for the winter trade show: 2,500 growers "
-            "is a big crowd to welcome. We make trade show giveaways such as logo tote bags and "
-            "pens, and we can print your sponsors' logos on them in small runs. Would a few "
-            "samples for the registration desk be useful?\n\n"
-            "Thanks,\nGary"
-        ),
-    ),
-)
-
-PAIRS_BY_ID = {pair.id: pair for pair in WRITING_PAIRS}
+def _pair(pair: str | WritingPair) -> WritingPair:
+    """A before/after pair of data/lessons.toml by id (or the pair itself)."""
+    if not isinstance(pair, str):
+        return pair
+    return _by_id({item.id: item for item in data.lesson_texts().pairs}, pair, "pair")
 
 
 def grade_pair(pair: str | WritingPair) -> tuple[Report, Report]:
     """Grade the before and the after text of a pair against the same profile."""
-    item = PAIRS_BY_ID[pair] if isinstance(pair, str) else pair
+    item = _pair(pair)
     person, author = recipient_of(item.recipient), sender_of(item.sender)
     return grade(item.before, person, author), grade(item.after, person, author)
 
@@ -842,13 +657,9 @@ def _side_html(label: str, text: str, report: Report) -> str:
 
 def pair_html(pair: str | WritingPair) -> tuple[str, str]:
     """HTML for the before and after sides of a pair, each with its grader report."""
-    item = PAIRS_BY_ID[pair] if isinstance(pair, str) else pair
+    item = _pair(pair)
     before, after = grade_pair(item)
     return _side_html("Before", item.before, before), _side_html("After", item.after, after)
-
-
-SHORT_CHARS = 400
-BEST_WORDS = (50, 125)
 
 
 @dataclass(frozen=True)
@@ -862,16 +673,26 @@ class LengthFacts:
 
 
 def length_facts(text: str) -> LengthFacts:
-    """Characters and words of a text, against the LinkedIn and Boomerang length findings."""
+    """Characters and words of a text, against the LinkedIn and Boomerang length findings
+    (data/research.toml; the grader's own limit is LONG_CHARS, kept equal to it by a test)."""
+    figures = data.research()
+    short, lift = figures["inmail_short_chars"], figures["inmail_short_lift"]
+    drop = figures["inmail_long_drop"]
     chars = len(text.strip())
     count = sum(1 for _ in words(text))
-    if chars < SHORT_CHARS:
-        band = f"under {SHORT_CHARS}: LinkedIn found InMails this short did 22% better than average"
+    if chars < short.value:
+        band = (
+            f"under {short.text}: LinkedIn found InMails this short did {lift.text} better "
+            "than average"
+        )
     elif chars > LONG_CHARS:
-        band = f"over {LONG_CHARS:,}: LinkedIn found InMails this long did 11% worse than average"
+        band = (
+            f"over {LONG_CHARS:,}: LinkedIn found InMails this long did {drop.text} worse "
+            "than average"
+        )
     else:
-        band = f"between {SHORT_CHARS} and {LONG_CHARS:,}: between LinkedIn's two bands"
-    low, high = BEST_WORDS
+        band = f"between {short.text} and {LONG_CHARS:,}: between LinkedIn's two bands"
+    low, high = figures["email_best_words_low"].value, figures["email_best_words_high"].value
     if count < low:
         fit = f"below Boomerang's {low}-{high} word sweet spot for email"
     elif count > high:
@@ -893,15 +714,16 @@ def length_note(text: str) -> str:
 
 def pair_length_notes(pair: str | WritingPair = "length") -> str:
     """Before and after lengths of a pair, with what the research says about each."""
-    item = PAIRS_BY_ID[pair] if isinstance(pair, str) else pair
+    item = _pair(pair)
     return f"Before: {length_note(item.before)}\nAfter: {length_note(item.after)}"
 
 
 class PairComparer(widgets.VBox):
     """Pick a before/after pair; see both texts graded live, side by side."""
 
-    def __init__(self, pairs: Sequence[WritingPair] = WRITING_PAIRS):
+    def __init__(self, pairs: Sequence[WritingPair] | None = None):
         self.last_error: BaseException | None = None
+        pairs = data.lesson_texts().pairs if pairs is None else pairs
         self.pairs = {pair.id: pair for pair in pairs}
         self.select = widgets.Dropdown(
             options=[(pair.title, pair.id) for pair in pairs],

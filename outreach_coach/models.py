@@ -37,6 +37,8 @@ class Scenario:
     # What an exercise practises and what to remember: its notebook's opening and closing lists.
     objectives: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
+    # An exercise's notes for whoever runs it with a group (its instructor copy in solutions/).
+    instructor_notes: tuple[str, ...] = ()
 
     @property
     def is_reply(self) -> bool:
@@ -53,3 +55,32 @@ class EvaluationItem:
     text: str
     labels: Mapping[str, bool] = field(default_factory=dict)
     sender: str = ""
+
+
+@dataclass(frozen=True)
+class WritingPair:
+    """The same note written carelessly and then carefully, to compare the grader's reports."""
+
+    id: str
+    title: str
+    point: str
+    sender: str
+    recipient: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class LessonTexts:
+    """What the lessons show besides scenarios, messages and quizzes (data/lessons.toml)."""
+
+    openers: tuple[str, ...]  # lesson 3's opening lines, each graded with opener_body after it
+    opener_body: str
+    opener_recipient: str
+    opener_sender: str
+    pairs: tuple[WritingPair, ...]  # lesson 5's before/after pairs
+    graceful_reply: str  # lesson 6's calm answer, with {first_name} and {sender_first}
+    capstone_hints: tuple[str, ...]
+    capstone_example: str  # a message the capstone's instructor copy checks
+    capstone_example_recipient: str
+    capstone_example_sender: str

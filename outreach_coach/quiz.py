@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from html import escape
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -226,9 +227,13 @@ def spot_the_problems_question(message: str | ExampleMessage | None = None) -> Q
     )
 
 
-# The quizzes the lessons show, in course order, with the name progress gives them
-# (tests/test_quiz.py checks this against the lesson notebooks).
-COURSE_QUIZZES = course_quizzes()
+def __getattr__(name: str) -> Any:
+    """COURSE_QUIZZES: the quizzes the lessons show, in course order, with the name progress
+    gives them (tests/test_quiz.py checks it against the lesson notebooks). Read from the course
+    map when first used, so that importing this module never fails on a broken map."""
+    if name == "COURSE_QUIZZES":
+        return course_quizzes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def question(question_id: str) -> Question:
@@ -350,7 +355,7 @@ class Quiz(widgets.VBox):
         result = grade_quiz(self.question, self.chosen)
         self.feedback.value = feedback_html(self.question, result)
         self.result = result
-        if result.answered and self.question.id in COURSE_QUIZZES:
+        if result.answered and self.question.id in course_quizzes():
             # Counted in the workbench's progress; the feedback above is shown even if this fails.
             store = self.store if self.store is not None else DraftStore()
             store.record_quiz(self.question.id, result.correct)

@@ -16,7 +16,8 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from . import __version__, data, marks
-from .outline import LESSONS, Lesson
+from .data import DataError
+from .outline import Lesson, course_map
 from .quiz import question
 from .storage import Draft, DraftStore, Timeout, atomic_write_text, utc_now
 from .workbench import (
@@ -25,6 +26,8 @@ from .workbench import (
     download_link_html,
     draft_passed,
     exercise_ids,
+    learner_message_html,
+    plain_reason,
     when_text,
 )
 
@@ -99,7 +102,7 @@ def course_summary(store: DraftStore, made_at: str | None = None) -> CourseSumma
     drafts = store.drafts()
     scenarios = data.scenarios()
     lessons = []
-    for lesson in LESSONS:
+    for lesson in course_map().lessons:
         items = []
         for quiz in lesson.quizzes:
             record = quizzes.get(quiz)
@@ -128,10 +131,15 @@ def course_summary(store: DraftStore, made_at: str | None = None) -> CourseSumma
 
 
 def finish_lesson(lesson_key: str, store: DraftStore | None = None) -> HTML:
-    """Mark a lesson as read for the course summary, and say so in one line."""
-    lesson = next((item for item in LESSONS if item.key == lesson_key), None)
+    """Mark a lesson as read for the course summary, and say so in one line (a broken course
+    map is said in words, since this cell ends every lesson)."""
+    try:
+        lessons = course_map().lessons
+    except DataError as error:
+        return HTML(learner_message_html(plain_reason(error)))
+    lesson = next((item for item in lessons if item.key == lesson_key), None)
     if lesson is None:
-        known = ", ".join(item.key for item in LESSONS)
+        known = ", ".join(item.key for item in lessons)
         raise KeyError(f"no lesson {lesson_key!r}; known: {known}")
     store = store if store is not None else DraftStore()
     try:
@@ -278,7 +286,11 @@ class SummaryPanel(widgets.VBox):
 
     def __init__(self, store: DraftStore | None = None):
         self.store = store if store is not None else DraftStore()
-        self.view = widgets.HTML(summary_body_html(course_summary(self.store)))
+        try:
+            body = summary_body_html(course_summary(self.store))
+        except DataError as error:  # a broken course map or data file: said, not raised
+            body = learner_message_html(plain_reason(error))
+        self.view = widgets.HTML(body)
         self.view.add_class("oc-summary")
         self.save_button = widgets.Button(
             description="Save my course summary",

@@ -47,13 +47,6 @@ from .storage import Draft, DraftStore, QuizRecord, Version, best_of, suggested_
 T = TypeVar("T")
 
 CAPSTONE_ID = "capstone"
-CAPSTONE_HINTS = (
-    "Read the whole profile first: their recent activity is usually the best opening.",
-    "Open with their first name, then one sentence that could only be written to them.",
-    "Pick the one thing the sender offers that fits a need in the profile, and say it plainly.",
-    "End with a low-pressure question, then sign with the sender's name as on their profile.",
-    "Read it aloud: capitals, spelling, no links, no urgency, and under about 125 words.",
-)
 NOT_CHECKED = "not checked yet"
 NOT_GRADED = "not graded for a reply"
 CUSTOM_ID = "custom"
@@ -163,7 +156,7 @@ def capstone_task(recipient_id: str | Recipient, sender_id: str) -> Task:
         sender=sender,
         recipient=recipient,
         original="",
-        hints=CAPSTONE_HINTS,
+        hints=data.lesson_texts().capstone_hints,
         model_answer=None,
         draft_key=key,
     )

@@ -164,6 +164,42 @@ def test_every_lesson_and_exercise_has_objectives_and_key_points(page) -> None:
     assert cells[-2].source == points, f"{page.path}: key points must come just before Next step"
 
 
+def _instructor_notes(cells: list) -> list[str]:
+    return [c.source for c in cells if build_course.INSTRUCTOR_TAG in c.metadata.get("tags", [])]
+
+
+@pytest.mark.parametrize("page", BUILT, ids=[page.path for page in BUILT])
+def test_every_lesson_and_exercise_has_an_instructor_note(page) -> None:
+    """Carpentries style: a note for whoever runs the page with a group, with real content."""
+    cells = nbformat.read(build_course.ROOT / page.path, as_version=4).cells
+    notes = _instructor_notes(cells)
+    assert notes, f"{page.path}: no {{instructor}} block in {build_course.source_of(page)}"
+    for note in notes:
+        head, _, body = note.partition("\n>\n")
+        assert head == f"> {build_course.INSTRUCTOR_HEAD}"
+        assert len(_items(body, "> - ")) >= 2, f"{page.path}: an instructor note needs points"
+    # Never in the learner's copy: an exercise's note is stripped with its solution, a lesson's
+    # is left out of the Voilà app (where learners work) with the other JupyterLab-only cells.
+    expected = {"solution"} if page.path.startswith("solutions/") else {"notebook-only"}
+    for cell in cells:
+        if build_course.INSTRUCTOR_TAG in cell.metadata.get("tags", []):
+            assert expected <= set(cell.metadata["tags"]), page.path
+    if page.path.startswith("solutions/"):
+        learner = build_course.ROOT / page.path.replace("solutions/", "exercises/", 1)
+        cells = nbformat.read(learner, as_version=4).cells
+        assert not _instructor_notes(cells) and "For instructors" not in str(cells)
+
+
+def test_an_empty_instructor_note_is_refused(tmp_path: Path) -> None:
+    page = next(p for p in build_course.pages() if p.path == LESSON)
+    text = (build_course.ROOT / SOURCE).read_text(encoding="utf-8")
+    start = text.index(":::{instructor}\n") + len(":::{instructor}\n")
+    source = tmp_path / "03.md"
+    source.write_text(text[:start] + text[text.index(":::\n", start) :], encoding="utf-8")
+    with pytest.raises(build_course.SourceError, match=r"empty \{instructor\} block"):
+        build_course.build(build_course.Page(**{**page.__dict__, "source": source}))
+
+
 def test_the_course_map_and_the_scenarios_must_list_the_same_exercises(monkeypatch) -> None:
     monkeypatch.setattr(build_course, "EXERCISES", build_course.EXERCISES[1:])
     with pytest.raises(build_course.SourceError, match="s01-mass-note"):

@@ -171,8 +171,8 @@ def test_a_profile_field_over_its_limit_names_the_row(copy_of_data: Path) -> Non
         data.recipients()
 
 
-@pytest.mark.parametrize("field", ["objectives", "key_points"])
-def test_an_exercise_without_objectives_or_key_points_names_its_row(
+@pytest.mark.parametrize("field", ["objectives", "key_points", "instructor_notes"])
+def test_an_exercise_without_objectives_key_points_or_notes_names_its_row(
     copy_of_data: Path, field: str
 ) -> None:
     path = copy_of_data / "scenarios.toml"
@@ -210,3 +210,49 @@ def test_a_spot_label_must_be_text(copy_of_data: Path) -> None:
     _rewrite(copy_of_data / "quizzes.toml", 'PERS001 = "', 'PERS001 = 3\nX = "')
     with pytest.raises(data.DataError, match=r"\[spot_labels\], field 'PERS001'"):
         data.spot_labels()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("source = ", "origin = ", r"research.toml, row \[\[figure\]\] #1, field 'source'"),
+        ('unit = "characters"', 'unit = "chars"', r"#1, field 'unit': expected one of"),
+        ("value = 400", 'value = "400"', r"#1, field 'value': expected a whole number"),
+        ('id = "inmail_short_lift"', 'id = "inmail_short_chars"', r"#2, field 'id': duplicate"),
+        ("value = 400", 'value = 400\naddress = "linkedin"', r"#1, field 'address'"),
+    ],
+)
+def test_a_malformed_research_figure_names_its_row_and_field(
+    copy_of_data: Path, old: str, new: str, where: str
+) -> None:
+    _rewrite(copy_of_data / "research.toml", old, new)
+    with pytest.raises(data.DataError, match=where):
+        data.research()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            '{sender_first}"""',
+            '{sender_name}"""',
+            r"\[graceful_reply\], field 'text': unknown \{sen",
+        ),
+        ('id = "punctuation"', 'id = "capitals"', r"\[\[pair\]\] #2, field 'id': duplicate"),
+        ('sender = "nadia-sorensen"', 'sender = "nobody"', r"#1, field 'sender': unknown sender"),
+        ('recipient = "aisha-rahman"', 'recipient = ""', r"\[openers\], field 'recipient'"),
+        (
+            "hints = [",
+            'hints = [" ",',
+            r"\[capstone\], field 'hints': expected a list of non-empty",
+        ),
+        ("[openers]", "[opener]", r"field 'openers': expected a \[openers\] table"),
+    ],
+)
+def test_a_malformed_lesson_text_names_its_table_and_field(
+    copy_of_data: Path, old: str, new: str, where: str
+) -> None:
+    _rewrite(copy_of_data / "lessons.toml", old, new)
+    with pytest.raises(data.DataError, match=where) as caught:
+        data.lesson_texts()
+    assert caught.value.file.endswith("lessons.toml")

@@ -9,7 +9,6 @@ from outreach_coach.grader.profiles import Recipient, Sender
 from outreach_coach.lesson_views import (
     EQUALLY_CLOSE,
     NONE_FITS,
-    WRITING_PAIRS,
     ErrorBox,
     OfferMatcher,
     PairComparer,
@@ -169,7 +168,7 @@ def test_offer_matcher_widget() -> None:
     assert matcher.last_error is None
 
 
-@pytest.mark.parametrize("pair", WRITING_PAIRS, ids=lambda p: p.id)
+@pytest.mark.parametrize("pair", data.lesson_texts().pairs, ids=lambda p: p.id)
 def test_each_pair_goes_from_failing_to_passing(pair: lesson_views.WritingPair) -> None:
     before, after = grade_pair(pair)
     assert after.passed, after.summary()
@@ -230,7 +229,7 @@ def test_sender_card_escapes() -> None:
 
 def test_personalization_table_grades_each_opening() -> None:
     table = lesson_views.personalization_table()
-    assert list(table.index) == list(range(1, len(lesson_views.OPENERS) + 1))
+    assert list(table.index) == list(range(1, len(data.lesson_texts().openers) + 1))
     verdicts = ["✓" in v for v in table["personal?"]]
     assert verdicts == [False, False, False, False, True, True]
     assert "Anna" in table.loc[4, "what the grader says"]

@@ -403,7 +403,7 @@ def test_capstone_reopens_on_the_last_person_written_to(capstone, store):
 
 def test_capstone_hints_are_general(capstone):
     capstone.hint_button.click()
-    assert escape(workbench.CAPSTONE_HINTS[0]) in capstone.hints_box.value
+    assert escape(data.lesson_texts().capstone_hints[0]) in capstone.hints_box.value
 
 
 def test_choose_is_only_for_the_capstone(wb):

@@ -12,9 +12,11 @@ lessons/, course.ipynb and solutions/, then exercises/ from solutions/ (tools/bu
 and the course tables in README.md and instructor/README.md.
 
 A source's front matter holds its objectives; fenced blocks mark what the build treats
-specially: `:::{keypoints}` (the closing "Key points", required once, last), `:::{solution}` and
-`:::{instructor}` (in the instructor copy in solutions/ only), `:::{notebook-only}` (JupyterLab
-only; the Voilà template leaves it out) and `:::{course-map}` (replaced by the course map). The
+specially: `:::{keypoints}` (the closing "Key points", required once, last), `:::{solution}`
+(in the instructor copy in solutions/ only), `:::{instructor}` (a "For instructors" note: in
+solutions/ only for an exercise, JupyterLab-only in a lesson), `:::{notebook-only}` (JupyterLab
+only; the Voilà template leaves it out) and `:::{course-map}` (replaced by the course map).
+`{{ research.<id> }}` is a figure from data/research.toml. The
 build adds the rest: the title cell, "Run All" and widget notes, the "marked as read" cells, the
 "Next step" links. Every built notebook is output-free, has position-based cell ids (identical
 bytes on every run) and a build mark in its metadata naming the source to edit; the build never
@@ -40,16 +42,14 @@ sys.path.insert(0, str(ROOT))  # the course's own package, even when another cop
 
 from outreach_coach import data  # noqa: E402
 from outreach_coach.course_files import BUILD_MARK, cells_digest, edited_since_built  # noqa: E402
-from outreach_coach.outline import (  # noqa: E402
-    CAPSTONE,
-    COURSE_MAP,
-    EXERCISES,
-    FINISH,
-    LESSONS,
-    Exercise,
-    Lesson,
-)
+from outreach_coach.outline import COURSE_MAP, Exercise, Lesson, course_map  # noqa: E402
 from tools import build_exercises  # noqa: E402
+
+try:
+    LESSONS, EXERCISES, CAPSTONE, FINISH = course_map()
+except data.DataError as error:  # a broken course map: what to fix, not a traceback
+    print(f"cannot build the course: {error}", file=sys.stderr)
+    sys.exit(2)
 
 CONTENT = ROOT / "content"
 LANDING = "course.ipynb"  # at the course root: where Voilà's file list starts
@@ -78,9 +78,14 @@ WIDGET_CALL = re.compile(
     r"^(?:\w+ = )?(?:StormSimulator|Quiz|Workbench|OfferMatcher|PairComparer|SummaryPanel)\b",
     re.M,
 )
+INSTRUCTOR_TAG = "instructor"
+INSTRUCTOR_HEAD = (
+    "**For instructors** (running this page with a group; working alone, you can skip this)"
+)
 BLOCKS = ("keypoints", "solution", "instructor", "notebook-only", "course-map")
 FENCE = re.compile(r"^(:{3,})\{([a-z-]+)\}\s*$")
-FIELD = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
+FIELD = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*\}\}")
+RESEARCH_FIELD = re.compile(r"\{\{\s*research\.")
 
 
 class SourceError(ValueError):
@@ -121,6 +126,7 @@ def exercise_page(exercise: Exercise, solution: bool) -> Page:
         "recipient.name": recipient.name,
         "recipient.headline": recipient.headline,
         "key_points": _bullets(scenario.key_points),
+        "instructor_notes": _bullets(scenario.instructor_notes),
     }
     return Page(
         path=f"{folder}/{exercise.file}",
@@ -129,6 +135,25 @@ def exercise_page(exercise: Exercise, solution: bool) -> Page:
         kind="exercise",
         fields=fields,
         data_note=f"data/scenarios.toml (scenario {scenario.id!r})",
+    )
+
+
+def capstone_page(folder: str) -> Page:
+    """The capstone's page; its instructor copy checks the example message of data/lessons.toml."""
+    texts = data.lesson_texts()
+    fields = {
+        "capstone.example_recipient": texts.capstone_example_recipient,
+        "capstone.example_sender": texts.capstone_example_sender,
+        "capstone.recipient_name": data.recipients()[texts.capstone_example_recipient].name,
+        "capstone.sender_name": data.senders()[texts.capstone_example_sender].name,
+    }
+    return Page(
+        path=f"{folder}/{CAPSTONE.file}",
+        source=CAPSTONE_SOURCE,
+        title=CAPSTONE.title,
+        kind="capstone",
+        fields=fields,
+        data_note="data/lessons.toml ([capstone])",
     )
 
 
@@ -154,7 +179,7 @@ def pages(solutions: bool = True) -> list[Page]:
     ]
     result += [exercise_page(exercise, solutions) for exercise in EXERCISES]
     folder = "solutions" if solutions else "exercises"
-    result.append(Page(f"{folder}/{CAPSTONE.file}", CAPSTONE_SOURCE, CAPSTONE.title, "capstone"))
+    result.append(capstone_page(folder))
     result.append(
         Page(
             f"lessons/{FINISH.file}",
@@ -173,10 +198,21 @@ def course_path() -> list[tuple[str, str]]:
     return [(page.path, page.title) for page in pages(solutions=False) if page.kind != "landing"]
 
 
+RESEARCH_FILE = "data/research.toml"
+
+
+def research_fields() -> dict[str, str]:
+    """{{ research.<id> }} for every research figure, as lessons write it ('1,200', '22%')."""
+    return {f"research.{figure.id}": figure.text for figure in data.research().values()}
+
+
 def source_of(page: Page) -> str:
-    """What to edit to change a page, as a sentence part: its source and, for an exercise, data."""
+    """What to edit to change a page, as a sentence part: its source and the data it quotes."""
     source = page.source.relative_to(ROOT).as_posix()
-    return f"{source} and {page.data_note}" if page.data_note else source
+    notes = [page.data_note] if page.data_note else []
+    if page.source.exists() and RESEARCH_FIELD.search(page.source.read_text(encoding="utf-8")):
+        notes.append(f"{RESEARCH_FILE} (its figures)")
+    return " and ".join([source, *notes])
 
 
 # --- reading a source ----------------------------------------------------------------------------
@@ -215,7 +251,8 @@ def read_source(page: Page) -> tuple[dict, list[Item]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceError(f"{path}: missing (every page in {COURSE_MAP.name} needs one)") from None
-    notebook = jupytext.reads(fill(text, page.fields, path), fmt="md:myst")
+    fields = {**research_fields(), **page.fields}
+    notebook = jupytext.reads(fill(text, fields, path), fmt="md:myst")
     return dict(notebook.metadata), split_blocks(notebook.cells, path)
 
 
@@ -382,6 +419,21 @@ def with_widget_notes(cells: list[nbformat.NotebookNode]) -> list[nbformat.Noteb
     return result
 
 
+def instructor_cell(page: Page, item: Item) -> nbformat.NotebookNode:
+    """An instructor note: in an exercise's instructor copy only (solutions/); in a lesson, a
+    JupyterLab-only cell (the Voilà app, where learners work, leaves it out)."""
+    if not item.source.strip():
+        raise SourceError(f"{page.source}: an empty {{instructor}} block: write the note in it")
+    if page.path.startswith("solutions/"):
+        tags = [INSTRUCTOR_TAG, SOLUTION_TAG]
+    elif page.kind in ("lesson", "finish"):
+        tags = [INSTRUCTOR_TAG, NOTEBOOK_ONLY]
+    else:
+        raise SourceError(f"{page.source}: an {{instructor}} block belongs in a lesson or exercise")
+    lines = [INSTRUCTOR_HEAD, "", *item.source.splitlines()]
+    return md("\n".join(f"> {line}".rstrip() for line in lines), tags)
+
+
 def body_cells(page: Page, items: list[Item]) -> tuple[list[nbformat.NotebookNode], str | None]:
     """The page's own cells from its source, and the text of its key points (None if absent)."""
     cells: list[nbformat.NotebookNode] = []
@@ -393,10 +445,12 @@ def body_cells(page: Page, items: list[Item]) -> tuple[list[nbformat.NotebookNod
             raise SourceError(f"{page.source}: the {{keypoints}} block must come last")
         if item.block == "keypoints":
             key_points = item.source
-        elif item.block in ("solution", "instructor"):
+        elif item.block == "instructor":
+            cells.append(instructor_cell(page, item))
+        elif item.block == "solution":
             if not instructor_copy:
                 raise SourceError(
-                    f"{page.source}: a {{{item.block}}} block is only for exercises, whose "
+                    f"{page.source}: a {{solution}} block is only for exercises, whose "
                     "instructor copy is in solutions/ (lessons have none)"
                 )
             maker = code if item.cell_type == "code" else md
