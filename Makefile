@@ -10,6 +10,7 @@ build:
 check:
 	$(PYTHON) tools/build_course.py --check
 	$(PYTHON) tools/build_exercises.py --check
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/test_readme_links.py
 
 lint:
 	ruff check .

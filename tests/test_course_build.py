@@ -68,6 +68,7 @@ def test_an_edit_made_in_jupyter_is_refused_shown_and_kept(course: Path) -> None
     assert f"{LESSON} was edited since it was built" in done.stderr
     assert SOURCE in done.stderr, "the refusal must name the source to edit"
     assert "+" + PARAGRAPH in done.stderr and "-An edit made in Jupyter." in done.stderr
+    assert "nothing written" in done.stdout and "up to date" not in done.stdout
     assert notebook.read_bytes() == edited, "the build overwrote an edit"
 
     checked = run_build(course, "--check")
@@ -79,6 +80,7 @@ def test_an_edit_made_in_jupyter_is_refused_shown_and_kept(course: Path) -> None
 
     done = run_build(course, "--overwrite")
     assert done.returncode == 0, done.stderr
+    assert f"wrote {LESSON}" in done.stdout, "discarding an edit must say which notebook it rewrote"
     assert porcelain(course) == "", "--overwrite should give back the built notebook"
 
 

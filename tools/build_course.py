@@ -699,8 +699,11 @@ def main(argv: list[str] | None = None) -> int:
     except (SourceError, data.DataError) as error:
         print(f"cannot build the course: {error}", file=sys.stderr)
         return 2
-    print("\n".join([*written, *exercises]) or "the course was already up to date")
     problems = [*orphans, *refused, *refused_exercises]
+    done = [*written, *exercises]
+    print(
+        "\n".join(done) or ("nothing written" if problems else "the course was already up to date")
+    )
     if problems:
         print("\n\n".join(problems), file=sys.stderr)
         return 1
