@@ -1,0 +1,112 @@
+"""How the package is cut: the learner's files import one way only, with no import hidden in a
+function to dodge a cycle, and each widget piece (card, error box, verdict line) exists once."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "outreach_coach"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imported(name: str, node: ast.Import | ast.ImportFrom) -> set[str]:
+    """The package's modules one import statement of module `name` reads."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names if alias.name in modules()}
+    is_package = modules()[name].name == "__init__.py"
+    base = name.split(".")
+    if node.level:
+        base = base[: len(base) - node.level + is_package]
+    target = ".".join(base + ([node.module] if node.module else []))
+    found = set()
+    for alias in node.names:
+        submodule = f"{target}.{alias.name}"
+        found.add(submodule if submodule in modules() else target)
+    return {module for module in found if module in modules()}
+
+
+@cache
+def imports(name: str) -> dict[str, list[int]]:
+    """Every package module `name` imports, anywhere in it (in a function or a TYPE_CHECKING
+    block too), with the lines that do."""
+    tree = ast.parse(modules()[name].read_text(encoding="utf-8"))
+    found: dict[str, list[int]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for target in imported(name, node) - {name}:
+                found.setdefault(target, []).append(node.lineno)
+    return found
+
+
+def cycles(names: list[str]) -> list[list[str]]:
+    """The import cycles among `names` (each found once, from its first module)."""
+    found = []
+
+    def visit(path: list[str]) -> None:
+        for target in imports(path[-1]):
+            if target not in names:
+                continue
+            if target == path[0]:
+                found.append([*path, target])
+            elif target not in path and target > path[0]:
+                visit([*path, target])
+
+    for name in names:
+        visit([name])
+    return found
+
+
+def learner_file_modules() -> list[str]:
+    return [name for name in modules() if name.startswith("outreach_coach.storage")]
+
+
+def test_the_import_reader_sees_relative_imports() -> None:
+    assert "outreach_coach.storage.records" in imports("outreach_coach.storage.store")
+    assert "outreach_coach.data" in imports("outreach_coach.storage.answers")
+    assert "outreach_coach.grader.runtime" in imports("outreach_coach.storage.store")
+    assert cycles(["outreach_coach.storage"]) == []
+
+
+def test_storage_and_export_do_not_import_each_other() -> None:
+    names = learner_file_modules()
+    assert {"outreach_coach.storage.store", "outreach_coach.storage.answers"} <= set(names)
+    assert "outreach_coach.export" not in modules(), "export belongs in outreach_coach.storage"
+    assert "outreach_coach.storage.store" not in imports("outreach_coach.storage.answers")
+    assert cycles(names) == []
+
+
+def test_the_learner_files_hide_no_import_in_a_function() -> None:
+    lazy = []
+    for name in learner_file_modules():
+        tree = ast.parse(modules()[name].read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lazy += [
+                    f"{name}:{node.lineno}"
+                    for node in ast.walk(function)
+                    if isinstance(node, (ast.Import, ast.ImportFrom))
+                ]
+    assert lazy == []
+
+
+def test_the_learner_files_need_no_widget_module() -> None:
+    for name in learner_file_modules():
+        views = {m for m in imports(name) if not m.startswith("outreach_coach.storage")}
+        assert views <= {
+            "outreach_coach",
+            "outreach_coach.data",
+            "outreach_coach.files",
+            "outreach_coach.grader.report",
+            "outreach_coach.grader.runtime",
+        }, name
