@@ -27,6 +27,7 @@ VIEW_MODULES = [
     "outreach_coach/workbench.py",
     "outreach_coach/quiz.py",
     "outreach_coach/lesson_views.py",
+    "outreach_coach/views.py",
     "outreach_coach/simulator.py",
     "outreach_coach/classreport/html.py",
     "outreach_coach/classreport/gradebook.py",

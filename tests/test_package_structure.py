@@ -7,6 +7,8 @@ import ast
 from functools import cache
 from pathlib import Path
 
+from outreach_coach import lesson_views, quiz, simulator, summary, views, workbench
+
 PACKAGE = Path(__file__).resolve().parents[1] / "outreach_coach"
 
 
@@ -110,3 +112,61 @@ def test_the_learner_files_need_no_widget_module() -> None:
             "outreach_coach.grader.report",
             "outreach_coach.grader.runtime",
         }, name
+
+
+def definitions() -> dict[str, list[str]]:
+    """Every function and class the package defines, by name, with the modules that do."""
+    found: dict[str, list[str]] = {}
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                found.setdefault(node.name, []).append(name)
+    return found
+
+
+def test_each_widget_piece_is_defined_once_in_views() -> None:
+    defined = definitions()
+    pieces = [
+        name
+        for name in defined
+        if name.endswith("card_html")
+        or "verdict_line" in name
+        or name in {"verdict_html", "ErrorBox", "error_html", "run_guarded", "_guarded"}
+    ]
+    assert sorted(pieces) == [
+        "ErrorBox",
+        "error_html",
+        "profile_card_html",
+        "run_guarded",
+        "sender_card_html",
+        "verdict_line",
+    ]
+    assert {name: defined[name] for name in pieces} == {
+        name: ["outreach_coach.views"] for name in pieces
+    }
+
+
+def test_the_error_box_class_is_written_only_by_the_error_box() -> None:
+    writers = [
+        name
+        for name, path in modules().items()
+        if "oc-error-box" in path.read_text(encoding="utf-8")
+    ]
+    assert writers == ["outreach_coach.views"]
+
+
+def test_the_workbench_and_the_lessons_use_the_same_pieces(tmp_path) -> None:
+    for module in (workbench, lesson_views):
+        assert module.profile_card_html is views.profile_card_html
+        assert module.sender_card_html is views.sender_card_html
+        assert module.verdict_line is views.verdict_line
+    for module in (workbench, lesson_views, quiz, simulator, summary):
+        assert module.ErrorBox is views.ErrorBox
+        assert module.run_guarded is views.run_guarded
+    from outreach_coach.storage import DraftStore
+
+    wb = workbench.Workbench("s01-mass-note", store=DraftStore(tmp_path))
+    widgets = [wb.error_box, quiz.Quiz("storm-opt-out").error_box]
+    widgets += [simulator.StormSimulator().error_box, lesson_views.PairComparer().error_box]
+    widgets.append(summary.SummaryPanel(store=DraftStore(tmp_path)).error_box)
+    assert all(type(box) is views.ErrorBox for box in widgets)
