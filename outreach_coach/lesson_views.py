@@ -35,7 +35,7 @@ from .views import (
     verdict_line,
 )
 
-# --- looking things up -------------------------------------------------------------------------
+# --- looking things up ----------------------------------------------------------------------------
 
 
 def message_of(message: str | ExampleMessage) -> ExampleMessage:
@@ -65,7 +65,7 @@ def grade_example(message: str | ExampleMessage) -> Report:
     return grade(example.text, recipient_of(example.recipient), sender_of(example.sender))
 
 
-# --- profile and sender cards ------------------------------------------------------------------
+# --- profile and sender cards ---------------------------------------------------------------------
 
 
 def profile_card(recipient: str | Recipient, *, compact: bool = False) -> HTML:
@@ -84,7 +84,7 @@ def scenario_cards(scenario_id: str) -> HTML:
     return HTML(sender_card_html(scenario.sender) + profile_card_html(scenario.recipient))
 
 
-# --- example messages --------------------------------------------------------------------------
+# --- example messages -----------------------------------------------------------------------------
 
 KIND_LABELS = {
     "mass": "one note to a whole list",
@@ -162,7 +162,7 @@ def messages_table(kind: str | None = None) -> Any:
 
 
 # Replies in the story: judged as replies (mechanics and etiquette, no sales advice), and every
-# one of them went to the whole thread, which lesson 1 calls the etiquette failure.
+# one of them went to the whole thread: in the reply-all storm, that is the etiquette failure.
 REPLY_ALL_KINDS = frozenset({"defensive", "unsubscribe"})
 REPLY_ALL_VERDICT = f"{marks.FAIL} Needs work: sent to everyone on the thread"
 
@@ -245,7 +245,7 @@ def show_message(message: str | ExampleMessage | None = None) -> HTML:
     return HTML(message_text_html(message if message is not None else story_message()))
 
 
-# --- lesson 3: what counts as personal ---------------------------------------------------------
+# --- openers: what counts as personal -------------------------------------------------------------
 
 OPENERS_RECIPIENT = "aisha-rahman"
 OPENERS_SENDER = "kwame-asante"
@@ -290,7 +290,7 @@ def personalization_table(
     return table(rows)  # numbered from 1: learners count lines from 1
 
 
-# --- lesson 6: answering a complaint -----------------------------------------------------------
+# --- graceful reply: answering a complaint --------------------------------------------------------
 
 GRACEFUL_REPLY = """Hi {first_name},
 
@@ -333,7 +333,7 @@ def reply_contrast(categories: Sequence[str] = ("etiquette", "mechanics")) -> HT
     )
 
 
-# --- lesson 4: which offer fits whom -----------------------------------------------------------
+# --- offer fit game: which offer fits whom --------------------------------------------------------
 
 NONE_FITS = "(none)"
 NONE_LABEL = "None of these fits: I would not pitch"
@@ -534,7 +534,7 @@ class OfferMatcher(widgets.VBox):
         return results
 
 
-# --- lesson 5: before and after ----------------------------------------------------------------
+# --- before and after pairs -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

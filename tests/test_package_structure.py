@@ -4,6 +4,7 @@ function to dodge a cycle, and each widget piece (card, error box, verdict line)
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -170,3 +171,15 @@ def test_the_workbench_and_the_lessons_use_the_same_pieces(tmp_path) -> None:
     widgets += [simulator.StormSimulator().error_box, lesson_views.PairComparer().error_box]
     widgets.append(summary.SummaryPanel(store=DraftStore(tmp_path)).error_box)
     assert all(type(box) is views.ErrorBox for box in widgets)
+
+
+def test_code_is_named_by_what_it_does_not_by_lesson_number() -> None:
+    """Lesson numbers change when the course map does; the code's names and comments do not."""
+    numbered = re.compile(r"lesson[ _-]?0?\d|\bl0\d_", re.IGNORECASE)
+    found = [
+        f"{name}:{number}: {line.strip()}"
+        for name, path in modules().items()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if numbered.search(line)
+    ]
+    assert found == []
