@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -183,3 +184,9 @@ def test_code_is_named_by_what_it_does_not_by_lesson_number() -> None:
         if numbered.search(line)
     ]
     assert found == []
+
+
+def test_every_subpackage_is_in_the_wheel() -> None:
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = {module_name(path) for path in PACKAGE.rglob("__init__.py")}
+    assert set(config["tool"]["setuptools"]["packages"]) == packages
