@@ -36,8 +36,8 @@ from outreach_coach.classreport.gradebook import Gradebook
 from outreach_coach.classreport.grading import grade_batches
 from outreach_coach.classreport.html import render_html
 from outreach_coach.classreport.loading import DEFAULT_MAX_BYTES, read_all, scan_submissions
-from outreach_coach.export import SCHEMA, SCHEMA_VERSION
 from outreach_coach.models import Scenario
+from outreach_coach.storage import SCHEMA, SCHEMA_VERSION
 
 GOAL_SECONDS = 5.0
 SEED = 20150407  # the day of the reply-all storm

@@ -20,9 +20,15 @@ from io import StringIO
 from pathlib import Path
 from typing import TextIO
 
-from .export import AnswersError, validate_answers
 from .files import UnreadableFile, parse_json, printable, read_regular
-from .storage import HUB_USER_VAR, atomic_write_text, suggested_learner_id, utc_now
+from .storage import (
+    HUB_USER_VAR,
+    AnswersError,
+    atomic_write_text,
+    suggested_learner_id,
+    utc_now,
+    validate_answers,
+)
 
 MAX_BYTES = 4_000_000  # the class report's limit for one answers file
 MAX_DISPUTE_BYTES = 200_000

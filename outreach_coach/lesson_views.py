@@ -7,11 +7,10 @@ piece of learner or data text that goes into HTML is escaped.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import HTML
@@ -21,88 +20,29 @@ from .grader import grade
 from .grader.analysis import Analysis
 from .grader.checks import LONG_CHARS, offer_evidence
 from .grader.profiles import Recipient, Sender
-from .grader.report import CATEGORIES, CATEGORY_TITLES, Report, category_badge, render_findings_html
+from .grader.report import CATEGORIES, Report, category_badge, render_findings_html
 from .grader.text import words
 from .highlight import annotated_html, highlight_html
 from .models import ExampleMessage, WritingPair
+from .views import (
+    ErrorBox,
+    by_id,
+    profile_card_html,
+    recipient_of,
+    run_guarded,
+    sender_card_html,
+    sender_of,
+    verdict_line,
+)
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-# --- errors in widget callbacks ----------------------------------------------------------------
-
-
-class ErrorBox(widgets.HTML):
-    """A box that tells the learner a widget action failed; hidden while all is well."""
-
-    def __init__(self, *classes: str):
-        super().__init__(value="", layout=widgets.Layout(display="none"))
-        self.add_class("oc-error-box")
-        for css in classes:
-            self.add_class(css)
-
-    def show(self, error: BaseException) -> None:
-        """Show what went wrong, in words a learner can pass on to an instructor."""
-        self.value = (
-            "<div role='alert' style='border:2px solid #b00;background:#fff0f0;padding:.5em;"
-            f"border-radius:4px'>{marks.WARN} <b>Something went wrong:</b> "
-            f"{escape(type(error).__name__)}: {escape(str(error))}<br>"
-            "Your work is not lost. Try again, or re-run this cell; if it keeps happening, "
-            "show this message to your instructor.</div>"
-        )
-        self.layout.display = None
-
-    def clear(self) -> None:
-        """Hide the box after an action succeeds."""
-        self.value = ""
-        self.layout.display = "none"
-
-
-def run_guarded(owner: Any, action: Callable[..., T], *args: Any) -> T | None:
-    """Run a widget action; on failure keep the error on owner.last_error and show owner.error_box.
-
-    Widget callbacks run outside the cell that created them, so an uncaught exception would go
-    to a log the learner never sees: it is shown in the widget and kept for inspection instead.
-    """
-    try:
-        result = action(*args)
-    except Exception as error:
-        owner.last_error = error
-        log.exception("%s failed", type(owner).__name__)
-        owner.error_box.show(error)
-        return None
-    owner.error_box.clear()
-    return result
-
-
-# --- looking things up -------------------------------------------------------------------------
-
-
-def _by_id(table: Mapping[str, T], key: str, kind: str) -> T:
-    if key not in table:
-        raise KeyError(f"no {kind} with id {key!r}; known ids: {', '.join(sorted(table))}")
-    return table[key]
-
-
-def recipient_of(recipient: str | Recipient) -> Recipient:
-    """A recipient profile from its id (or the profile itself)."""
-    if isinstance(recipient, Recipient):
-        return recipient
-    return _by_id(data.recipients(), recipient, "recipient")
-
-
-def sender_of(sender: str | Sender) -> Sender:
-    """A sender from its id (or the sender itself)."""
-    if isinstance(sender, Sender):
-        return sender
-    return _by_id(data.senders(), sender, "sender")
+# --- looking things up ----------------------------------------------------------------------------
 
 
 def message_of(message: str | ExampleMessage) -> ExampleMessage:
     """An example message from messages.toml by id (or the message itself)."""
     if isinstance(message, ExampleMessage):
         return message
-    return _by_id(data.messages(), message, "example message")
+    return by_id(data.messages(), message, "example message")
 
 
 def first_message_of_kind(kind: str) -> ExampleMessage:
@@ -125,46 +65,7 @@ def grade_example(message: str | ExampleMessage) -> Report:
     return grade(example.text, recipient_of(example.recipient), sender_of(example.sender))
 
 
-# --- profile and sender cards ------------------------------------------------------------------
-
-CARD_STYLE = (
-    "border:1px solid #bbb;border-radius:8px;padding:.7em 1em;margin:.4em 0;max-width:44em;"
-    "line-height:1.45"
-)
-CHIP_STYLE = (
-    "display:inline-block;border:1px solid #999;border-radius:1em;padding:0 .6em;margin:.1em"
-)
-
-
-def _chips(items: Iterable[str]) -> str:
-    return " ".join(f"<span class='oc-chip' style='{CHIP_STYLE}'>{escape(i)}</span>" for i in items)
-
-
-def profile_card_html(recipient: str | Recipient, *, compact: bool = False) -> str:
-    """A recipient's profile as an HTML card: what a sender can see before writing."""
-    person = recipient_of(recipient)
-    rows = [
-        f"<div style='font-size:1.15em'><b>{escape(person.name)}</b></div>",
-        f"<div>{escape(person.headline)}</div>",
-        f"<div style='color:#444'>{escape(person.company)} · {escape(person.industry)}</div>",
-        f"<div><b>Interests:</b> {_chips(person.interests)}</div>",
-        f"<div><b>Recent activity:</b> {escape(person.recent_activity)}</div>",
-    ]
-    if person.about and not compact:
-        rows.append(f"<div><b>About:</b> {escape(person.about)}</div>")
-    return f"<div class='oc-profile-card' style='{CARD_STYLE}'>{''.join(rows)}</div>"
-
-
-def sender_card_html(sender: str | Sender) -> str:
-    """A sender as an HTML card: who is writing and what they offer."""
-    person = sender_of(sender)
-    offers = "".join(f"<li>{escape(offer)}</li>" for offer in person.offers)
-    return (
-        f"<div class='oc-sender-card' style='{CARD_STYLE};border-style:dashed'>"
-        f"<div style='font-size:1.15em'>From: <b>{escape(person.name)}</b></div>"
-        f"<div>{escape(person.headline)}</div>"
-        f"<div><b>What {escape(person.first_name)} offers:</b><ul>{offers}</ul></div></div>"
-    )
+# --- profile and sender cards ---------------------------------------------------------------------
 
 
 def profile_card(recipient: str | Recipient, *, compact: bool = False) -> HTML:
@@ -183,7 +84,7 @@ def scenario_cards(scenario_id: str) -> HTML:
     return HTML(sender_card_html(scenario.sender) + profile_card_html(scenario.recipient))
 
 
-# --- example messages --------------------------------------------------------------------------
+# --- example messages -----------------------------------------------------------------------------
 
 KIND_LABELS = {
     "mass": "one note to a whole list",
@@ -260,42 +161,23 @@ def messages_table(kind: str | None = None) -> Any:
     return table(rows, index="id")
 
 
-def verdict_line(report: Report, categories: Sequence[str] = CATEGORIES) -> str:
-    """One HTML line with a pass/fail badge per category (icon and words, not colour alone)."""
-    parts = [
-        f"<span class='oc-badge oc-badge-{c}'>{escape(CATEGORY_TITLES[c])}: "
-        f"{category_badge(report.categories[c])}</span>"
-        for c in categories
-    ]
-    return "<div class='oc-verdict'>" + " &nbsp;·&nbsp; ".join(parts) + "</div>"
-
-
 # Replies in the story: judged as replies (mechanics and etiquette, no sales advice), and every
-# one of them went to the whole thread, which lesson 1 calls the etiquette failure.
+# one of them went to the whole thread: in the reply-all storm, that is the etiquette failure.
 REPLY_ALL_KINDS = frozenset({"defensive", "unsubscribe"})
 REPLY_ALL_VERDICT = f"{marks.FAIL} Needs work: sent to everyone on the thread"
-
-
-def reply_verdict_line(report: Report) -> str:
-    """The verdict of a reply sent to a whole thread: etiquette fails whatever its words."""
-    mechanics = category_badge(report.categories["mechanics"])
-    return (
-        f"<div class='oc-verdict'><span class='oc-badge oc-badge-mechanics'>"
-        f"{escape(CATEGORY_TITLES['mechanics'])}: {mechanics}</span> &nbsp;·&nbsp; "
-        f"<span class='oc-badge oc-badge-etiquette'>{escape(CATEGORY_TITLES['etiquette'])}: "
-        f"{REPLY_ALL_VERDICT}</span></div>"
-    )
 
 
 def annotated_message_html(message: str | ExampleMessage, *, open_: bool = True) -> str:
     """One example message: who wrote it to whom, the grader's verdict and the marked-up text."""
     example = message_of(message)
     report = grade_example(example)
-    verdict = verdict_line(report)
+    verdict = verdict_line(report, CATEGORIES, overall=False)
     findings = report.findings
     if example.kind in REPLY_ALL_KINDS:
         report = report.as_reply()
-        verdict = reply_verdict_line(report)
+        verdict = verdict_line(
+            report, report.graded, overall=False, verdicts={"etiquette": REPLY_ALL_VERDICT}
+        )
         findings = report.graded_findings
     note = f"<p><i>{escape(example.note)}</i></p>" if example.note else ""
     return (
@@ -331,7 +213,7 @@ def category_view_html(
     findings = [f for f in report.findings if f.category in categories]
     heading = f"<h4>{escape(title)}</h4>" if title else ""
     return (
-        f"<div class='oc-category-view'>{heading}{verdict_line(report, categories)}"
+        f"<div class='oc-category-view'>{heading}{verdict_line(report, categories, overall=False)}"
         f"{highlight_html(text, findings)}{render_findings_html(findings, text)}</div>"
     )
 
@@ -363,7 +245,7 @@ def show_message(message: str | ExampleMessage | None = None) -> HTML:
     return HTML(message_text_html(message if message is not None else story_message()))
 
 
-# --- lesson 3: what counts as personal ---------------------------------------------------------
+# --- openers: what counts as personal -------------------------------------------------------------
 
 
 def personalization_table(
@@ -394,7 +276,7 @@ def personalization_table(
     return table(rows)  # numbered from 1: learners count lines from 1
 
 
-# --- lesson 6: answering a complaint -----------------------------------------------------------
+# --- graceful reply: answering a complaint --------------------------------------------------------
 
 
 def graceful_reply(message: str | ExampleMessage | None = None) -> str:
@@ -430,7 +312,7 @@ def reply_contrast(categories: Sequence[str] = ("etiquette", "mechanics")) -> HT
     )
 
 
-# --- lesson 4: which offer fits whom -----------------------------------------------------------
+# --- offer fit game: which offer fits whom --------------------------------------------------------
 
 NONE_FITS = "(none)"
 NONE_LABEL = "None of these fits: I would not pitch"
@@ -615,7 +497,7 @@ class OfferMatcher(widgets.VBox):
 
     def check(self) -> list[ChoiceResult] | None:
         """Judge every pick and show the verdicts (errors are shown, not raised)."""
-        return run_guarded(self, self._check)
+        return run_guarded(self, "checking your matches", self._check)
 
     def _check(self) -> list[ChoiceResult]:
         results = [
@@ -631,14 +513,14 @@ class OfferMatcher(widgets.VBox):
         return results
 
 
-# --- lesson 5: before and after ----------------------------------------------------------------
+# --- before and after pairs -----------------------------------------------------------------------
 
 
 def _pair(pair: str | WritingPair) -> WritingPair:
     """A before/after pair of data/lessons.toml by id (or the pair itself)."""
     if not isinstance(pair, str):
         return pair
-    return _by_id({item.id: item for item in data.lesson_texts().pairs}, pair, "pair")
+    return by_id({item.id: item for item in data.lesson_texts().pairs}, pair, "pair")
 
 
 def grade_pair(pair: str | WritingPair) -> tuple[Report, Report]:
@@ -651,7 +533,8 @@ def grade_pair(pair: str | WritingPair) -> tuple[Report, Report]:
 def _side_html(label: str, text: str, report: Report) -> str:
     return (
         f"<div class='oc-pair-side'><h4>{escape(label)}</h4>"
-        f"{verdict_line(report)}{annotated_html(text, report.problems)}</div>"
+        f"{verdict_line(report, CATEGORIES, overall=False)}"
+        f"{annotated_html(text, report.problems)}</div>"
     )
 
 
@@ -758,7 +641,7 @@ class PairComparer(widgets.VBox):
 
     def show(self, pair_id: str | None = None) -> bool | None:
         """Show a pair (the selected one by default); errors are shown, not raised."""
-        return run_guarded(self, self._show, pair_id)
+        return run_guarded(self, "showing that pair", self._show, pair_id)
 
     def _show(self, pair_id: str | None) -> bool:
         if pair_id is not None and pair_id != self.select.value:

@@ -17,11 +17,12 @@ import ipywidgets as widgets
 
 from . import data, marks
 from .grader.wordlists import derived_from_data
-from .lesson_views import ErrorBox, grade_example, message_of, run_guarded, story_message
+from .lesson_views import grade_example, message_of, story_message
 from .models import ExampleMessage
 from .outline import course_quizzes
 from .simulator import reply_all_deliveries
 from .storage import DraftStore
+from .views import ErrorBox, run_guarded
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ class Quiz(widgets.VBox):
 
     def check(self) -> QuizResult | None:
         """Grade the current choice and show the feedback (errors are shown, not raised)."""
-        return run_guarded(self, self._check)
+        return run_guarded(self, "checking your answer", self._check)
 
     def _check(self) -> QuizResult:
         result = grade_quiz(self.question, self.chosen)

@@ -29,7 +29,7 @@ from html import escape
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from .lesson_views import ErrorBox, run_guarded
+from .views import ErrorBox, run_guarded
 
 try:  # neither exists in the browser (JupyterLite): there the lesson says what to do instead
     import pandas as pd
@@ -402,7 +402,7 @@ class StormSimulator(widgets.VBox):
 
     def update(self) -> StormFigures | None:
         """Re-run the simulation for the sliders' values and redraw (errors shown, not raised)."""
-        return run_guarded(self, self._update)
+        return run_guarded(self, "drawing the reply storm", self._update)
 
     def _update(self) -> StormFigures:
         frame = simulate_storm(

@@ -20,6 +20,7 @@ from .data import DataError
 from .outline import Lesson, course_map
 from .quiz import question
 from .storage import Draft, DraftStore, Timeout, atomic_write_text, utc_now
+from .views import ErrorBox, run_guarded
 from .workbench import (
     best_version,
     capstone_key,
@@ -302,21 +303,19 @@ class SummaryPanel(widgets.VBox):
         self.save_button.add_class("oc-summary-save")
         self.result = widgets.HTML("")
         self.result.add_class("oc-summary-result")
+        self.last_error: BaseException | None = None
+        self.error_box = ErrorBox("oc-summary-error")
         self.save_button.on_click(lambda _button: self.save())
-        super().__init__([self.view, self.save_button, self.result])
+        super().__init__([self.view, self.save_button, self.error_box, self.result])
         self.add_class("oc-summary-panel")
 
     def save(self) -> Path | None:
-        """Rebuild the summary, save it, and show the download link; returns the saved path."""
-        try:
-            summary = course_summary(self.store)
-        except (OSError, ValueError, KeyError) as error:
-            self.result.value = (
-                f"<p role='alert'>{marks.WARN} The summary could not be made: "
-                f"{escape(str(error))}. Try again; if it keeps happening, show this to your "
-                "instructor.</p>"
-            )
-            return None
+        """Rebuild the summary, save it, and show the download link; returns the saved path
+        (None when it could not be saved; errors are shown, not raised)."""
+        return run_guarded(self, "making your course summary", self._save)
+
+    def _save(self) -> Path | None:
+        summary = course_summary(self.store)
         self.view.value = summary_body_html(summary)
         page, path, note = save_summary(self.store, summary)
         extra = f"<p>{marks.WARN} {escape(note)}</p>" if note else ""

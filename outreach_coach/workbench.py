@@ -2,7 +2,7 @@
 
 Grading stays in `outreach_coach.grade` and saving in `outreach_coach.storage.DraftStore`; this
 module only builds ipywidgets views around them. Every button and dropdown callback goes through
-`Workbench._guarded`, so an error is shown to the learner and kept on `wb.last_error`, never lost
+`views.run_guarded`, so an error is shown to the learner and kept on `wb.last_error`, never lost
 in the kernel log.
 """
 
@@ -14,19 +14,17 @@ import hashlib
 import re
 import threading
 import time
-import traceback
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as widgets
 
 from . import data, marks
-from .data import DataError
 from .disputes import dispute_record, profile_dict, write_dispute
 from .grader import grade
 from .grader.profiles import Recipient, Sender, as_recipient
@@ -43,8 +41,17 @@ from .grader.report import (
 from .grader.runtime import IN_BROWSER
 from .highlight import highlight_html
 from .storage import Draft, DraftStore, QuizRecord, Version, best_of, suggested_learner_id, utc_now
-
-T = TypeVar("T")
+from .views import (
+    ErrorBox,
+    LearnerError,
+    learner_message_html,
+    plain_reason,
+    profile_card_html,
+    ready_words,
+    run_guarded,
+    sender_card_html,
+    verdict_line,
+)
 
 CAPSTONE_ID = "capstone"
 NOT_CHECKED = "not checked yet"
@@ -69,14 +76,8 @@ CUSTOM_FIELDS = {
 
 STYLE = (
     "<style>"
-    ".oc-card{border:1px solid #bbb;border-radius:6px;padding:.5em .8em;margin:.3em 0}"
-    ".oc-card h4{margin:.1em 0 .3em 0}"
-    ".oc-card dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:.15em .8em}"
-    ".oc-card dt{font-weight:bold}.oc-card dd{margin:0}"
     ".oc-message{white-space:pre-wrap;border-left:4px solid #999;padding:.4em .8em;"
     "background:#f6f6f6;color:#222}"
-    ".oc-alert{border:2px solid #b00020;border-radius:6px;padding:.6em .8em;"
-    "background:#fff4f4;color:#222}"
     "</style>"
 )
 
@@ -252,42 +253,7 @@ def custom_fields(recipient: Recipient) -> dict[str, str]:
     return values
 
 
-class LearnerError(ValueError):
-    """Something the learner can put right; shown in plain words, without technical details."""
-
-
 # --- HTML pieces (every piece of data or learner text goes through escape) -------------------
-
-
-def _rows(pairs: Iterable[tuple[str, str]]) -> str:
-    return "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in pairs if v)
-
-
-def sender_card_html(sender: Sender) -> str:
-    """A card for the sender: who is writing and what they offer."""
-    rows = _rows([("Headline", sender.headline), ("Offers", "; ".join(sender.offers))])
-    return (
-        f"<div class='oc-card oc-sender'><h4>You are writing as {escape(sender.name)}</h4>"
-        f"<dl>{rows}</dl></div>"
-    )
-
-
-def profile_card_html(recipient: Recipient) -> str:
-    """A LinkedIn-style profile card of the recipient."""
-    rows = _rows(
-        [
-            ("Headline", recipient.headline),
-            ("Company", recipient.company),
-            ("Industry", recipient.industry),
-            ("Interests", "; ".join(recipient.interests)),
-            ("Recent activity", recipient.recent_activity),
-            ("About", recipient.about),
-        ]
-    )
-    return (
-        f"<div class='oc-card oc-profile'><h4>Writing to {escape(recipient.name)}</h4>"
-        f"<dl>{rows}</dl></div>"
-    )
 
 
 def context_html(task: Task) -> str:
@@ -336,16 +302,6 @@ def details_html(report: Report) -> str:
         "<details class='oc-details'><summary>Details: rule codes, scores and every finding"
         f"</summary><ul class='oc-scores'>{scores}</ul>"
         f"{findings_details_html(report.graded_findings, report.text)}</details>"
-    )
-
-
-def verdict_html(report: Report) -> str:
-    """The overall verdict in words and an icon (and, for a reply, what was graded)."""
-    verdict = marks.READY if report.passed else marks.NOT_READY
-    reply = " &middot; graded as a reply: mechanics and etiquette" if report.is_reply else ""
-    # role=status: screen readers announce the verdict when it appears.
-    return (
-        f"<span role='status'><b>{verdict}</b> &middot; score {report.score:.0f}/100{reply}</span>"
     )
 
 
@@ -524,40 +480,6 @@ def restored_note_html(draft: Draft, capstone: bool = False) -> str:
     )
 
 
-def plain_reason(error: BaseException) -> str:
-    """A plain-language sentence for the learner about what went wrong."""
-    if isinstance(error, DataError):
-        return f"The course data has a problem, so ask your instructor: {error}"
-    if isinstance(error, PermissionError):
-        return "The course could not write to your progress folder (permission denied)."
-    if isinstance(error, OSError):
-        return f"The course could not read or write a file ({error.strerror or error})."
-    if isinstance(error, (ValueError, KeyError)):
-        return str(error).strip("'\"")
-    return "Something unexpected went wrong inside the course code."
-
-
-def learner_message_html(message: str) -> str:
-    """Something the learner can put right, in plain words (no technical details)."""
-    return f"<div class='oc-alert' role='alert'>{marks.WARN} {escape(message)}</div>"
-
-
-def error_html(action: str, error: BaseException) -> str:
-    """The visible error box: what failed, why in plain words, and details for an instructor."""
-    if isinstance(error, LearnerError):
-        return learner_message_html(str(error))
-    details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return (
-        "<div class='oc-alert' role='alert'>"
-        f"<b>{marks.WARN} Sorry, something went wrong while {escape(action)}.</b>"
-        f"<p>{escape(plain_reason(error))}</p>"
-        "<p>Your text is still in the box. Try again; if it keeps happening, show this "
-        "message to your instructor.</p>"
-        f"<details><summary>Details for your instructor</summary><pre>{escape(details)}</pre>"
-        "</details></div>"
-    )
-
-
 def _styled(widget: widgets.DOMWidget, *classes: str) -> Any:
     """Add stable CSS classes (browser tests rely on them) and return the widget."""
     for name in classes:
@@ -610,13 +532,13 @@ class Workbench:
         except (OSError, ValueError) as error:  # DataError is a ValueError
             # Nothing to show but the reason: the friendly box instead of a traceback.
             self.last_error = error
-            self.error_box = _styled(widgets.HTML(""), "oc-error", "oc-error-box")
-            self.error_box.value = error_html("opening the workbench", error)
+            self.error_box = ErrorBox("oc-error")
+            self.error_box.show("opening the workbench", error)
             self.root = _styled(widgets.VBox([self.error_box]), "oc-workbench")
             return
         # A damaged save file or progress folder must not stop the learner from writing.
-        self._guarded("restoring your last draft", self._restore_draft, reraise=False)
-        self._guarded("showing your progress", self._refresh_progress, reraise=False)
+        run_guarded(self, "restoring your last draft", self._restore_draft, reraise=False)
+        run_guarded(self, "showing your progress", self._refresh_progress, reraise=False)
 
     @classmethod
     def capstone(
@@ -668,7 +590,8 @@ class Workbench:
             "oc-live",
         )
         self.live_preview = _styled(widgets.HTML(""), "oc-live-preview")
-        self.error_box = _styled(widgets.HTML(""), "oc-error", "oc-error-box")
+        # oc-error as well: the browser tests find the box as .jupyter-widgets.oc-error.
+        self.error_box = ErrorBox("oc-error")
         self.hints_box = _styled(widgets.HTML(""), "oc-hints")
         self.model_answer_box = _styled(widgets.HTML(""), "oc-model-answer")
         self.recipient_select: widgets.Dropdown | None = None
@@ -929,23 +852,11 @@ class Workbench:
 
     # --- error handling ----------------------------------------------------------------------
 
-    def _guarded(self, action: str, work: Callable[[], T], *, reraise: bool) -> T | None:
-        """Run `work`; on an exception show it in the error box and keep it on last_error."""
-        self.error_box.value = ""
-        try:
-            return work()
-        except Exception as error:
-            self.last_error = error
-            self.error_box.value = error_html(action, error)
-            if reraise:  # the programmatic path (submit, export) also raises, as code expects
-                raise
-            return None
-
     def _callback(self, action: str, work: Callable[[], Any]) -> Callable[..., None]:
         """A widget callback (button click or value change) that never loses an error."""
 
         def callback(*_: Any) -> None:
-            self._guarded(action, work, reraise=False)
+            run_guarded(self, action, work, reraise=False)
 
         return callback
 
@@ -963,7 +874,7 @@ class Workbench:
             self.draft.value = text
             return self._check()
 
-        return self._guarded("checking your rewrite", work, reraise=True)
+        return run_guarded(self, "checking your rewrite", work, reraise=True)
 
     def show_hint(self) -> None:
         """Reveal the next hint, as the "Show a hint" button does."""
@@ -989,19 +900,19 @@ class Workbench:
         self.recipient_select.value = CUSTOM_ID
         for name, box in self.custom_inputs.items():
             box.value = fields.get(name, "")
-        self._guarded("using your prospect", self._use_custom, reraise=True)
+        run_guarded(self, "using your prospect", self._use_custom, reraise=True)
         return self.task.recipient
 
     def export(self, learner_id: str | None = None) -> Path:
         """Write the exported-answers file, as the "Export my answers" button does."""
         if learner_id is not None:
             self.learner_id.value = learner_id
-        return self._guarded("exporting your answers", self._export, reraise=True)
+        return run_guarded(self, "exporting your answers", self._export, reraise=True)
 
     def dispute(self, comment: str = "") -> Path:
         """Save the draft, its verdict and a comment, as "This verdict looks wrong" does."""
         self.dispute_comment.value = comment
-        return self._guarded("saving your dispute", self._dispute, reraise=True)
+        return run_guarded(self, "saving your dispute", self._dispute, reraise=True)
 
     def _grade(self, text: str) -> Report:
         report = grade(text, recipient=self.task.recipient, sender=self.task.sender)
@@ -1020,7 +931,7 @@ class Workbench:
         self.last_report = report
         # Feedback first, so the learner sees it even if saving then fails.
         self._show_report(report)
-        self.status.value = verdict_html(report)
+        self.status.value = verdict_line(report)
         profile = profile_dict(self.task.recipient) if self.task.is_custom else None
         result = self.store.save(self.task.draft_key, text, report, profile=profile)
         saved = (
@@ -1028,7 +939,7 @@ class Workbench:
             if result.saved
             else f"{marks.WARN} draft NOT saved (see the note below)"
         )
-        self.status.value = f"{verdict_html(report)} &middot; {saved}"
+        self.status.value = f"{verdict_line(report)} &middot; {saved}"
         self.store_note.value = f"{marks.INFO} {escape(result.note)}" if result.note else ""
         self._show_versions(result.draft)
         self._refresh_progress()
@@ -1213,7 +1124,7 @@ class Workbench:
             self._live_timer = _run_later(LIVE_INTERVAL, self._live_from_timer)
 
     def _live_from_timer(self) -> None:
-        self._guarded("checking as you type", self._live_grade, reraise=False)
+        run_guarded(self, "checking as you type", self._live_grade, reraise=False)
 
     def _cancel_live_timer(self) -> None:
         if self._live_timer is not None:
@@ -1227,9 +1138,9 @@ class Workbench:
             self.live_preview.value = ""
             return
         report = self._grade(self.draft.value)
-        verdict = marks.READY if report.passed else marks.NOT_READY
         self.live_preview.value = (
-            f"<div class='oc-live-result' aria-live='polite'><b>As you type: {verdict}</b>"
+            "<div class='oc-live-result' aria-live='polite'>"
+            f"<b>As you type: {ready_words(report)}</b>"
             f"{top_fixes_html(report.graded_findings, report.text)}"
             f"{highlight_html(report.text, report.graded_findings)}"
             "<small>Not saved: click “Check my rewrite” to save this draft.</small></div>"
@@ -1265,7 +1176,7 @@ class Workbench:
     def _export_clicked(self, *_: Any) -> None:
         """The export button: a problem the learner can fix is shown beside it in plain words."""
         self.export_result.value = ""
-        self.error_box.value = ""
+        self.error_box.clear()
         try:
             self._export()
         except ValueError as error:
@@ -1273,7 +1184,7 @@ class Workbench:
             self.export_result.value = learner_message_html(plain_reason(error))
         except Exception as error:
             self.last_error = error
-            self.error_box.value = error_html("exporting your answers", error)
+            self.error_box.show("exporting your answers", error)
 
     def _export(self) -> Path:
         learner = self.learner_id.value.strip()

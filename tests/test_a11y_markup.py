@@ -10,7 +10,8 @@ from outreach_coach import data
 from outreach_coach.lesson_views import PairComparer
 from outreach_coach.quiz import Quiz, feedback_html, grade_quiz, question
 from outreach_coach.simulator import StormSimulator
-from outreach_coach.workbench import Workbench, verdict_html
+from outreach_coach.views import verdict_line
+from outreach_coach.workbench import Workbench
 from outreach_coach.workbench import grade as workbench_grade
 
 
@@ -29,7 +30,8 @@ def test_the_verdict_is_announced() -> None:
         recipient=data.recipients()[scenario.recipient],
         sender=data.senders()[scenario.sender],
     )
-    assert "role='status'" in verdict_html(report)
+    assert "role='status'" in verdict_line(report)
+    assert "role='status'" in verdict_line(report, ("etiquette",), overall=False)
 
 
 def test_quiz_feedback_is_announced_at_14_px_without_small_text() -> None:

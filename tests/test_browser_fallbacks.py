@@ -59,7 +59,7 @@ def test_the_html_table_has_the_dataframes_cells_escaped() -> None:
 
 
 def test_in_the_browser_saves_take_no_lock_file(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(storage, "IN_BROWSER", True)
+    monkeypatch.setattr(storage.store, "IN_BROWSER", True)
     store = storage.DraftStore(tmp_path)
     result = store.save("s01-mass-note", "Hi Beatriz, a draft.")
     assert result.saved

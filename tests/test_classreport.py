@@ -49,8 +49,7 @@ from outreach_coach.classreport.loading import (
 )
 from outreach_coach.classreport.progress import progress_bar, show_progress
 from outreach_coach.cli import main
-from outreach_coach.export import SCHEMA, SCHEMA_VERSION
-from outreach_coach.storage import DraftStore
+from outreach_coach.storage import SCHEMA, SCHEMA_VERSION, DraftStore
 
 EXERCISES = [s for s in data.scenarios().values() if s.use == "exercise"]
 S1, S2 = EXERCISES[0], EXERCISES[1]

@@ -10,8 +10,14 @@ import pytest
 
 import outreach_coach
 from outreach_coach import grade
-from outreach_coach.export import MAX_BYTES, SCHEMA, SCHEMA_VERSION, AnswersError, read_answers
-from outreach_coach.storage import DraftStore
+from outreach_coach.storage import (
+    MAX_BYTES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    AnswersError,
+    DraftStore,
+    read_answers,
+)
 from tests.people import MARIA as PROFILE
 
 TEXT = (

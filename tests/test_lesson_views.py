@@ -9,7 +9,6 @@ from outreach_coach.grader.profiles import Recipient, Sender
 from outreach_coach.lesson_views import (
     EQUALLY_CLOSE,
     NONE_FITS,
-    ErrorBox,
     OfferMatcher,
     PairComparer,
     annotated_message_html,
@@ -23,11 +22,9 @@ from outreach_coach.lesson_views import (
     messages_table,
     offer_fit,
     pair_length_notes,
-    profile_card_html,
     reply_contrast,
-    run_guarded,
-    sender_card_html,
 )
+from outreach_coach.views import ErrorBox, profile_card_html, run_guarded, sender_card_html
 
 # The offer-matching exercise of lesson 4: the sender and the profiles the notebook uses.
 MATCH_SENDER = "andre-baptiste"
@@ -52,8 +49,8 @@ def test_profile_card_escapes_every_field() -> None:
     html = profile_card_html(NASTY)
     assert "<script>" not in html and "<img" not in html and "<b>chief" not in html
     assert "&lt;script&gt;" in html and "fish &amp; chips" in html
-    assert "About:" in html
-    assert "About:" not in profile_card_html(NASTY, compact=True)
+    assert "<dt style='font-weight:bold'>About</dt>" in html
+    assert ">About<" not in profile_card_html(NASTY, compact=True)
 
 
 def test_cards_from_ids() -> None:
@@ -206,11 +203,16 @@ def test_run_guarded_shows_and_clears_errors() -> None:
 
     owner = Owner()
     assert owner.error_box.layout.display == "none"
-    assert run_guarded(owner, lambda: 1 / 0) is None
+    assert run_guarded(owner, "dividing", lambda: 1 / 0) is None
     assert isinstance(owner.last_error, ZeroDivisionError)
     assert owner.error_box.layout.display != "none"
-    assert run_guarded(owner, lambda: 5) == 5
-    assert owner.error_box.layout.display == "none"
+    assert "went wrong while dividing" in owner.error_box.value
+    assert {"oc-error-box", "oc-test"} <= set(owner.error_box._dom_classes)
+    assert run_guarded(owner, "adding", lambda: 2 + 3) == 5
+    assert owner.error_box.layout.display == "none" and owner.error_box.value == ""
+    with pytest.raises(ZeroDivisionError):
+        run_guarded(owner, "dividing", lambda: 1 / 0, reraise=True)
+    assert "went wrong while dividing" in owner.error_box.value
 
 
 def test_a_failing_pair_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:

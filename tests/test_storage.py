@@ -410,7 +410,7 @@ def test_a_symlink_to_dev_zero_is_not_read(tmp_path):
 
 
 def test_an_oversized_save_file_is_set_aside_without_reading_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "MAX_SAVE_FILE_BYTES", 1000)
+    monkeypatch.setattr(storage.store, "MAX_SAVE_FILE_BYTES", 1000)
     store = DraftStore(tmp_path)
     store.save("s01-a", "x" * 2000)
 
@@ -540,7 +540,7 @@ def test_a_damaged_draft_in_a_read_only_folder_is_not_restored_silently(tmp_path
     def read_only(_path):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(storage, "set_aside", read_only)
+    monkeypatch.setattr(storage.store, "set_aside", read_only)
     store = DraftStore(tmp_path)
     assert store.load("s01-a") is None
     note = store.note("s01-a")

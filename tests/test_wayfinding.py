@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from outreach_coach import data, grade
+from outreach_coach import summary as summary_module
 from outreach_coach.outline import FINISH, LESSONS
 from outreach_coach.quiz import COURSE_QUIZZES, Quiz
 from outreach_coach.storage import COURSE_FILE, DraftStore
@@ -258,3 +259,17 @@ def test_the_class_report_reads_a_progress_folder_with_marks_and_rejects_nothing
     accepted, rejected = load_submissions(tmp_path / "class")
     assert [s.learner_id for s in accepted] == ["lee-laptop"]
     assert rejected == []
+
+
+def test_summary_panel_shows_a_failure_in_the_shared_error_box(tmp_path: Path, monkeypatch) -> None:
+    panel = SummaryPanel(store=DraftStore(tmp_path))
+
+    def broken(_store: DraftStore) -> None:
+        raise PermissionError("no")
+
+    monkeypatch.setattr(summary_module, "course_summary", broken)
+    assert panel.save() is None
+    assert isinstance(panel.last_error, PermissionError)
+    assert panel.error_box.layout.display != "none" and "role='alert'" in panel.error_box.value
+    assert "went wrong while making your course summary" in panel.error_box.value
+    assert "permission denied" in panel.error_box.value

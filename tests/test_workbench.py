@@ -10,9 +10,8 @@ import ipywidgets as widgets
 import pytest
 
 from outreach_coach import data, grade, workbench
-from outreach_coach.export import read_answers
 from outreach_coach.grader.report import CATEGORIES, CATEGORY_TITLES, group_findings
-from outreach_coach.storage import DraftStore, suggested_learner_id
+from outreach_coach.storage import DraftStore, read_answers, suggested_learner_id
 from outreach_coach.workbench import Workbench, exercise_ids
 
 CONTRACT_CLASSES = {

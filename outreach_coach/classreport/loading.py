@@ -14,30 +14,28 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import data
-from ..export import (
-    CAPSTONE_PREFIX,
-    MAX_BYTES,
-    SCHEMA,
-    SCHEMA_VERSION,
-    AnswersError,
-    validate_answers,
-)
 from ..files import UnreadableFile, read_json
 from ..grader.report import CATEGORIES
 from ..grader.wordlists import derived_from_data
 from ..outline import course_quizzes
 from ..storage import (
+    CAPSTONE_PREFIX,
     COURSE_FILE,
     DISPUTES_DIR,
     FORMAT,
     FORMAT_VERSION,
     HISTORY_LIMIT,
     LEARNER_FILE,
+    MAX_BYTES,
     MAX_DRAFT_CHARS,
     MAX_LEARNER_FILE_BYTES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    AnswersError,
     QuizRecord,
     check_learner_id,
     quiz_records,
+    validate_answers,
 )
 from .progress import file_bar
 

@@ -1,21 +1,34 @@
-"""Save learners' drafts so they are never lost: one JSON file per scenario in a progress folder."""
+"""Save learners' drafts so they are never lost: one JSON file per scenario in a progress folder,
+with learner.json (the learner's id) and course.json (quiz answers and lessons read) beside them."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import re
-import tempfile
-import time
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import UnreadableFile, course_root, parse_json, read_json, read_regular
-from .grader.runtime import IN_BROWSER
+from ..files import UnreadableFile, course_root, parse_json, read_json, read_regular
+from ..grader.runtime import IN_BROWSER
+from .answers import write_answers
+from .atomic import atomic_write_text, has_surrogates, set_aside, without_surrogates
+from .records import (
+    MAX_DRAFT_CHARS,
+    Draft,
+    QuizRecord,
+    SaveResult,
+    Version,
+    best_of,
+    check_learner_id,
+    check_scenario_id,
+    is_count,
+    quiz_json,
+    quiz_records,
+    utc_now,
+)
 
 if IN_BROWSER:  # no file locks there (see DraftStore._lock); filelock warns when imported there
 
@@ -26,7 +39,7 @@ else:
     from filelock import FileLock, Timeout
 
 if TYPE_CHECKING:
-    from .grader.report import Report
+    from ..grader.report import Report
 
 ENV_VAR = "OUTREACH_COACH_PROGRESS"
 HISTORY_LIMIT = 20
@@ -38,71 +51,15 @@ LEARNER_FILE = "learner.json"
 # Quiz answers and lessons read, for progress and the course summary.
 COURSE_FILE = "course.json"
 DISPUTES_DIR = "disputes"
-# The grader reads this much of a message; a longer draft is saved (and exported) cut to it, so
-# one huge paste cannot make the learner's export too large for the class report.
-MAX_DRAFT_CHARS = 20_000
 # A save file holds the draft, its report and 20 earlier versions: well under this even for
 # drafts of MAX_DRAFT_CHARS escaped characters. Larger files are not read into memory.
 MAX_SAVE_FILE_BYTES = 16_000_000
 MAX_LEARNER_FILE_BYTES = 64_000
 
-SCENARIO_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-LEARNER_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# The progress folder's other files, so a scenario's file can never shadow them.
-RESERVED_IDS = ("learner", "course")
-RESERVED_PREFIX = "answers-"
 
 # Notes about damaged files that were set aside, waiting for the next save of that scenario.
 # Module-level so that a fresh DraftStore in the same kernel still delivers them.
 _PENDING_NOTES: dict[Path, str] = {}
-
-
-@dataclass(frozen=True)
-class Version:
-    """One earlier save of a draft, kept so an accidental overwrite can be undone."""
-
-    text: str
-    saved_at: str
-    score: float | None = None
-    passed: bool | None = None
-
-
-@dataclass(frozen=True)
-class Draft:
-    """The latest saved draft of one scenario, with its grade and earlier versions."""
-
-    scenario_id: str
-    text: str
-    saved_at: str
-    checks: int = 0
-    summary: str | None = None
-    report: dict[str, Any] | None = None
-    passed: bool | None = None
-    score: float | None = None
-    history: tuple[Version, ...] = ()
-    saves: int = 0
-    note: str | None = None
-    best: Version | None = None
-    profile: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class QuizRecord:
-    """One quiz question's answers: right at least once (and when first), and how many tries."""
-
-    correct: bool
-    correct_at: str | None = None
-    tries: int = 1
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What happened to one save; note is a learner-facing message or None."""
-
-    path: Path
-    saved: bool
-    note: str | None = None
-    draft: Draft | None = None
 
 
 def default_progress_dir() -> Path:
@@ -111,117 +68,6 @@ def default_progress_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return course_root() / "progress"
-
-
-HUB_USER_VAR = "JUPYTERHUB_USER"
-
-
-def suggested_learner_id(saved: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """The id the "Your id" box starts with: the one saved, else the hub user name, else ""."""
-    if saved:
-        return saved
-    user = (os.environ if environ is None else environ).get(HUB_USER_VAR, "")
-    # Hub names may hold '@' or spaces (e-mail logins); the id allows letters, digits, . _ -
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", user).strip("-")[:64]
-    return cleaned
-
-
-def utc_now() -> str:
-    """The current time in UTC, ISO 8601 to the second."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def check_scenario_id(scenario_id: str) -> str:
-    """Return scenario_id if it is safe as a file name, else raise ValueError saying why."""
-    if not isinstance(scenario_id, str) or not SCENARIO_ID_RE.fullmatch(scenario_id):
-        raise ValueError(
-            f"Scenario id {scenario_id!r} is not valid: use 1 to 80 lowercase letters, digits "
-            "or '-', starting with a letter or digit (for example 's01-reply-all')."
-        )
-    if scenario_id in RESERVED_IDS or scenario_id.startswith(RESERVED_PREFIX):
-        raise ValueError(
-            f"Scenario id {scenario_id!r} is reserved for the progress folder's own files; "
-            "choose an id other than 'learner' or 'course' that does not start with 'answers-'."
-        )
-    return scenario_id
-
-
-def check_learner_id(learner_id: str) -> str:
-    """Return the learner id without surrounding spaces, or raise ValueError saying what to fix."""
-    if not isinstance(learner_id, str):
-        raise ValueError(f"A learner id must be text, not {type(learner_id).__name__}.")
-    cleaned = learner_id.strip()
-    rule = "Use 1 to 64 characters: letters, digits, '.', '_' or '-' (for example 'ana-k')."
-    if not cleaned:
-        raise ValueError(f"The learner id is empty. {rule}")
-    if len(cleaned) > 64:
-        raise ValueError(f"The learner id is {len(cleaned)} characters long. {rule}")
-    bad = sorted({ch for ch in cleaned if not LEARNER_ID_RE.fullmatch(ch)})
-    if bad:
-        shown = ", ".join("a space" if ch == " " else repr(ch) for ch in bad)
-        raise ValueError(
-            f"The learner id {cleaned!r} contains {shown}, which is not allowed. {rule}"
-        )
-    return cleaned
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace path with text so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
-
-
-def _replace(source: Path, target: Path) -> None:
-    # On Windows os.replace fails while another process briefly has the target open to read it.
-    for attempt in range(10):
-        try:
-            os.replace(source, target)
-            return
-        except PermissionError:
-            if os.name != "nt" or attempt == 9:
-                raise
-            time.sleep(0.05)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself survive a power cut; not possible (or needed) on Windows.
-    if os.name == "nt":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _stamp() -> str:
-    # No ':' so the name is valid on Windows too.
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def set_aside(path: Path) -> Path:
-    """Rename a damaged file to <name>.corrupt-<UTC timestamp> and return the new path."""
-    base = f"{path.name}.corrupt-{_stamp()}"
-    target = path.with_name(base)
-    counter = 2
-    while target.exists():
-        target = path.with_name(f"{base}-{counter}")
-        counter += 1
-    os.replace(path, target)
-    return target
 
 
 class DamagedFile(Exception):
@@ -246,7 +92,7 @@ def _parse_draft(raw: bytes, scenario_id: str) -> Draft:
     history = data.get("history", [])
     if not isinstance(text, str) or not isinstance(saved_at, str):
         raise DamagedFile("text or saved_at missing")
-    if not (_is_count(checks) and _is_count(saves)):
+    if not (is_count(checks) and is_count(saves)):
         raise DamagedFile("checks or saves is not a count")
     if not (report is None or isinstance(report, dict)) or not (
         summary is None or isinstance(summary, str)
@@ -291,54 +137,6 @@ def _parse_draft(raw: bytes, scenario_id: str) -> Draft:
 
 def _version(item: dict[str, Any]) -> Version:
     return Version(item["text"], item["saved_at"], _number(item.get("score")), _flag(item))
-
-
-def _rank(version: Version) -> tuple[bool, float]:
-    return (version.passed is True, version.score if version.score is not None else -1.0)
-
-
-def best_of(versions: Iterable[Version]) -> Version | None:
-    """The checked version to keep: a pass over a fail, then the higher score, then the newer."""
-    best = None
-    for version in versions:
-        if version.score is None and version.passed is None:
-            continue  # saved without a check: nothing says it is good
-        if best is None or _rank(version) >= _rank(best):
-            best = version
-    return best
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-# More tries than this on one question is a damaged record, not a learner.
-MAX_QUIZ_TRIES = 1_000_000
-
-
-def quiz_records(value: Any) -> dict[str, QuizRecord]:
-    """The quiz answers in a course.json's or an export's "quizzes" object, by question id;
-    malformed entries are left out and an unusable count of tries is read as 1."""
-    found: dict[str, QuizRecord] = {}
-    for key, item in (value if isinstance(value, dict) else {}).items():
-        if isinstance(item, dict) and isinstance(item.get("correct"), bool):
-            correct_at = item.get("correct_at")
-            tries = item.get("tries")
-            usable = _is_count(tries) and 0 < tries < MAX_QUIZ_TRIES
-            found[key] = QuizRecord(
-                correct=item["correct"],
-                correct_at=correct_at if isinstance(correct_at, str) else None,
-                tries=tries if usable else 1,
-            )
-    return found
-
-
-def quiz_json(records: Mapping[str, QuizRecord]) -> dict[str, dict[str, Any]]:
-    """Quiz answers as course.json and exports write them, sorted by question id."""
-    return {
-        key: {"correct": r.correct, "correct_at": r.correct_at, "tries": r.tries}
-        for key, r in sorted(records.items())
-    }
 
 
 def _number(value: Any) -> float | None:
@@ -413,20 +211,6 @@ SURROGATE_NOTE = (
     "Your draft held broken characters (half of an emoji or of another symbol, usually from a "
     "bad copy and paste); each was saved as �. Check the text around them."
 )
-
-
-SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _has_surrogates(text: str) -> bool:
-    return SURROGATE.search(text) is not None
-
-
-def without_surrogates(text: str) -> str:
-    """Text that can be written as UTF-8: paired surrogates joined, lone ones made �."""
-    if not _has_surrogates(text):
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _is_course_file(path: Path) -> bool:
@@ -549,7 +333,7 @@ class DraftStore:
         if len(text) > MAX_DRAFT_CHARS:
             notes.append(_cut_note(scenario_id, len(text)))
             text = text[:MAX_DRAFT_CHARS]
-        if _has_surrogates(text):
+        if has_surrogates(text):
             notes.append(SURROGATE_NOTE)
             text = without_surrogates(text)
         now = utc_now()
@@ -760,8 +544,6 @@ class DraftStore:
         self, learner_id: str | None = None, path: str | os.PathLike[str] | None = None
     ) -> Path:
         """Write answers-<learner_id>.json (schema in docs/export-schema.md) and return its path."""
-        from .export import write_answers  # export imports this module
-
         if learner_id is None:
             learner_id = self.learner_id
             if learner_id is None:
@@ -778,16 +560,4 @@ def _with_note(draft: Draft, note: str | None) -> Draft:
     return draft if note is None else replace(draft, note=note)
 
 
-__all__ = [
-    "Draft",
-    "DraftStore",
-    "QuizRecord",
-    "SaveResult",
-    "Version",
-    "best_of",
-    "check_learner_id",
-    "check_scenario_id",
-    "default_progress_dir",
-    "quiz_json",
-    "quiz_records",
-]
+__all__ = ["ENV_VAR", "DraftStore", "Timeout", "default_progress_dir"]

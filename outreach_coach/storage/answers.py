@@ -1,26 +1,42 @@
-"""Write and read the exported-answers file a learner hands to the instructor (schema version 1)."""
+"""Write and read the exported-answers file a learner hands to the instructor (schema version 1).
+
+An export is made from anything that holds a learner's record (a LearnerRecord, such as the
+draft store): this module never imports the store, which imports it for DraftStore.export.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .files import UnreadableFile, parse_json, read_regular
-from .storage import (
+from .. import __version__, data
+from ..files import UnreadableFile, parse_json, read_regular
+from .atomic import atomic_write_text, without_surrogates
+from .records import (
     LEARNER_ID_RE,
     MAX_DRAFT_CHARS,
-    atomic_write_text,
+    Draft,
+    QuizRecord,
     check_learner_id,
     quiz_json,
     utc_now,
-    without_surrogates,
 )
 
-if TYPE_CHECKING:
-    from .storage import Draft, DraftStore
+
+class LearnerRecord(Protocol):
+    """What an export reads: a progress folder's drafts, quiz answers and lessons read."""
+
+    root: Path
+
+    def drafts(self) -> Mapping[str, Draft]: ...
+
+    def quiz_results(self) -> Mapping[str, QuizRecord]: ...
+
+    def lessons_read(self) -> dict[str, str]: ...
+
 
 SCHEMA = "outreach-coach/answers"
 SCHEMA_VERSION = 1
@@ -47,10 +63,8 @@ def answers_filename(learner_id: str) -> str:
     return f"answers-{check_learner_id(learner_id)}.json"
 
 
-def build_answers(store: DraftStore, learner_id: str) -> dict[str, Any]:
+def build_answers(store: LearnerRecord, learner_id: str) -> dict[str, Any]:
     """The schema-version-1 data for every draft in store."""
-    from . import __version__
-
     answers = [
         {
             "scenario_id": draft.scenario_id,
@@ -81,8 +95,6 @@ def capstone_people(draft: Draft) -> dict[str, str]:
     (the sender from its last check's report), so the class report can grade it."""
     if not draft.scenario_id.startswith(CAPSTONE_PREFIX):
         return {}
-    from . import data
-
     people = {"recipient_id": draft.scenario_id[len(CAPSTONE_PREFIX) :]}
     sender_name = (draft.report or {}).get("sender")
     sender_id = next((s.id for s in data.senders().values() if s.name == sender_name), None)
@@ -115,7 +127,7 @@ def checked_history(draft: Draft) -> list[dict[str, Any]]:
 
 
 def write_answers(
-    store: DraftStore, learner_id: str, path: str | os.PathLike[str] | None = None
+    store: LearnerRecord, learner_id: str, path: str | os.PathLike[str] | None = None
 ) -> Path:
     """Write answers-<learner_id>.json (into path if it is a folder) atomically; return its path."""
     data = build_answers(store, learner_id)
@@ -215,4 +227,14 @@ def _kind(value: Any) -> str:
     return f"the number {value!r}" if isinstance(value, (int, float)) else type(value).__name__
 
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "AnswersError", "read_answers", "write_answers"]
+__all__ = [
+    "CAPSTONE_PREFIX",
+    "MAX_BYTES",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "AnswersError",
+    "LearnerRecord",
+    "read_answers",
+    "validate_answers",
+    "write_answers",
+]

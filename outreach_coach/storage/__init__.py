@@ -1,0 +1,92 @@
+"""A learner's files: drafts, learner.json and course.json in the progress folder (`store`), and
+the exported-answers file handed to the instructor (`answers`).
+
+The modules import one way only: `store` uses `answers`, both use `records` (what the files
+hold) and `atomic` (writing them safely); tests/test_package_structure.py keeps it so.
+"""
+
+from .answers import (
+    CAPSTONE_PREFIX,
+    MAX_BYTES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    AnswersError,
+    LearnerRecord,
+    read_answers,
+    validate_answers,
+    write_answers,
+)
+from .atomic import atomic_write_text, set_aside, without_surrogates
+from .records import (
+    HUB_USER_VAR,
+    LEARNER_ID_RE,
+    MAX_DRAFT_CHARS,
+    Draft,
+    QuizRecord,
+    SaveResult,
+    Version,
+    best_of,
+    check_learner_id,
+    check_scenario_id,
+    quiz_json,
+    quiz_records,
+    suggested_learner_id,
+    utc_now,
+)
+from .store import (
+    COURSE_FILE,
+    COURSE_FORMAT,
+    DISPUTES_DIR,
+    ENV_VAR,
+    FORMAT,
+    FORMAT_VERSION,
+    HISTORY_LIMIT,
+    LEARNER_FILE,
+    MAX_LEARNER_FILE_BYTES,
+    MAX_SAVE_FILE_BYTES,
+    DraftStore,
+    Timeout,
+    default_progress_dir,
+)
+
+__all__ = [
+    "CAPSTONE_PREFIX",
+    "COURSE_FILE",
+    "COURSE_FORMAT",
+    "DISPUTES_DIR",
+    "ENV_VAR",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "HISTORY_LIMIT",
+    "HUB_USER_VAR",
+    "LEARNER_FILE",
+    "LEARNER_ID_RE",
+    "MAX_BYTES",
+    "MAX_DRAFT_CHARS",
+    "MAX_LEARNER_FILE_BYTES",
+    "MAX_SAVE_FILE_BYTES",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "AnswersError",
+    "Draft",
+    "DraftStore",
+    "LearnerRecord",
+    "QuizRecord",
+    "SaveResult",
+    "Timeout",
+    "Version",
+    "atomic_write_text",
+    "best_of",
+    "check_learner_id",
+    "check_scenario_id",
+    "default_progress_dir",
+    "quiz_json",
+    "quiz_records",
+    "read_answers",
+    "set_aside",
+    "suggested_learner_id",
+    "utc_now",
+    "validate_answers",
+    "without_surrogates",
+    "write_answers",
+]
