@@ -315,8 +315,8 @@ def _graceful_reply(path: Path, document: dict[str, Any]) -> str:
 
 @cache
 def lesson_texts() -> LessonTexts:
-    """Lesson 3's openings, lesson 5's before/after pairs, lesson 6's graceful reply and the
-    capstone's hints, from lessons.toml."""
+    """The openers to compare, the before/after writing pairs, the graceful reply to a
+    complaint and the capstone's hints, from lessons.toml."""
     path = data_dir() / "lessons.toml"
     document = read_toml(path)
     openers = _table_of(path, document, "openers")

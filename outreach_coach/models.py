@@ -74,12 +74,12 @@ class WritingPair:
 class LessonTexts:
     """What the lessons show besides scenarios, messages and quizzes (data/lessons.toml)."""
 
-    openers: tuple[str, ...]  # lesson 3's opening lines, each graded with opener_body after it
+    openers: tuple[str, ...]  # opening lines to compare, each graded with opener_body after it
     opener_body: str
     opener_recipient: str
     opener_sender: str
-    pairs: tuple[WritingPair, ...]  # lesson 5's before/after pairs
-    graceful_reply: str  # lesson 6's calm answer, with {first_name} and {sender_first}
+    pairs: tuple[WritingPair, ...]  # before/after writing pairs
+    graceful_reply: str  # the calm answer to a complaint, with {first_name} and {sender_first}
     capstone_hints: tuple[str, ...]
     capstone_example: str  # a message the capstone's instructor copy checks
     capstone_example_recipient: str

@@ -26,7 +26,8 @@ TEACHING_TEXT = [
     ROOT / "data" / "quizzes.toml",
     ROOT / "outreach_coach" / "lesson_views.py",
     ROOT / "outreach_coach" / "workbench.py",
-    ROOT / "outreach_coach" / "storage.py",
+    ROOT / "outreach_coach" / "views.py",
+    *sorted((ROOT / "outreach_coach" / "storage").glob("*.py")),
     wordlists.grader_data_dir() / "rules.toml",
 ]
 # "under 400 characters", "well under 1,200 characters", "under about 125 words"
