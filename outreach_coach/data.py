@@ -437,20 +437,23 @@ def evaluation() -> list[EvaluationItem]:
     return items
 
 
+# Every course data file a learner's course reads (the evaluation set is only for the tests).
+COURSE_LOADERS = (
+    recipients,
+    senders,
+    messages,
+    scenarios,
+    quiz_questions,
+    spot_labels,
+    research,
+    lesson_texts,
+)
+
+
 def load_all() -> None:
     """Load and validate every course data file and the grader's word lists, so a mistake is
     reported when the course opens, not when some later message happens to need that file."""
-    loaders = (
-        recipients,
-        senders,
-        messages,
-        scenarios,
-        quiz_questions,
-        spot_labels,
-        research,
-        lesson_texts,
-    )
-    for loader in loaders:
+    for loader in COURSE_LOADERS:
         loader()
     load_word_lists()
 
@@ -458,17 +461,6 @@ def load_all() -> None:
 def clear_cache() -> None:
     """Forget loaded data, the grader's word lists and everything computed from them, so edited
     files are read again."""
-    loaders = (
-        recipients,
-        senders,
-        messages,
-        scenarios,
-        quiz_questions,
-        spot_labels,
-        evaluation,
-        research,
-        lesson_texts,
-    )
-    for loader in loaders:
+    for loader in (*COURSE_LOADERS, evaluation):
         loader.cache_clear()
     clear_grader_cache()

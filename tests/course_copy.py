@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,3 +41,16 @@ def clean_copy(target: Path) -> Path:
 def porcelain(folder: Path) -> str:
     """`git status --porcelain`: empty when nothing tracked changed and nothing new is unignored."""
     return git(folder, "status", "--porcelain")
+
+
+def run_build(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python tools/build_course.py ARGS` in the copy, with the copy's own package."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    return subprocess.run(
+        [sys.executable, "tools/build_course.py", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -4,35 +4,19 @@ course, as an author would."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from outreach_coach.course_files import BUILD_MARK, clean_notebook, edited_since_built
-from tests.course_copy import clean_copy, porcelain
+from tests.course_copy import clean_copy, porcelain, run_build
 from tools import build_course
 
 LESSON = "lessons/03_personalization.ipynb"
 SOURCE = "content/lessons/03_personalization.md"
 EXERCISE = "exercises/01_mass_note.ipynb"
 PARAGRAPH = "It takes a few minutes per person. That is the point: it cannot be done to a list."
-
-
-def run_build(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """`python tools/build_course.py ARGS` in the copy, with the copy's own package."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    return subprocess.run(
-        [sys.executable, "tools/build_course.py", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def edit_in_jupyter(path: Path, old: str, new: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from outreach_coach import data, outline
 from outreach_coach.summary import SummaryPanel, finish_lesson
-from tests.course_copy import clean_copy
+from tests.course_copy import clean_copy, run_build
 
 MAP = outline.COURSE_MAP.read_text(encoding="utf-8")
 
@@ -148,16 +148,8 @@ def test_the_build_says_what_to_fix_in_a_broken_map(tmp_path: Path) -> None:
     old, new, _ = BREAKAGES["a duplicate exercise"]
     path = course / "outreach_coach" / "course.toml"
     path.write_text(MAP.replace(old, new, 1), encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     for args in ([], ["--check"]):
-        done = subprocess.run(
-            [sys.executable, "tools/build_course.py", *args],
-            cwd=course,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = run_build(course, *args)
         assert done.returncode == 2
         assert "Traceback" not in done.stderr
         assert "cannot build the course:" in done.stderr and "listed twice" in done.stderr
