@@ -10,7 +10,7 @@ build:
 check:
 	$(PYTHON) tools/build_course.py --check
 	$(PYTHON) tools/build_exercises.py --check
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/test_readme_links.py
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/test_readme_links.py tests/test_handwritten_guides.py
 
 lint:
 	ruff check .
