@@ -174,6 +174,7 @@ def messages() -> dict[str, ExampleMessage]:
     for number, record in enumerate(_tables(path, "message"), start=1):
         row = f"[[message]] #{number}"
         message_id = _check_id(path, row, record.get("id"), seen)
+        row = f"{row} (id {message_id})"
         result[message_id] = ExampleMessage(
             id=message_id,
             kind=_one_of(path, row, record, "kind", MESSAGE_KINDS),
@@ -196,6 +197,7 @@ def scenarios() -> dict[str, Scenario]:
     for number, record in enumerate(_tables(path, "scenario"), start=1):
         row = f"[[scenario]] #{number}"
         scenario_id = _check_id(path, row, record.get("id"), seen)
+        row = f"{row} (id {scenario_id})"  # an author looks a scenario up by its id
         hints = _string_list(path, row, record, "hints")
         if not hints:
             raise DataError(path, row, "hints", "expected at least one hint")

@@ -1,5 +1,6 @@
 """Loading data/: everything valid loads, and a malformed file says file, row, field and why."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -179,8 +180,11 @@ def test_an_exercise_without_objectives_key_points_or_notes_names_its_row(
     text = path.read_text(encoding="utf-8")
     start = text.index(f"{field} = [")
     end = text.index("]\n", start) + 2
+    first = re.search(r'^id = "([^"]+)"', text, re.MULTILINE).group(1)
     path.write_text(text[:start] + f"{field} = []\n" + text[end:], encoding="utf-8")
-    with pytest.raises(data.DataError, match=rf"row \[\[scenario\]\] #1, field '{field}'"):
+    with pytest.raises(
+        data.DataError, match=rf"row \[\[scenario\]\] #1 \(id {first}\), field '{field}'"
+    ):
         data.scenarios()
 
 
