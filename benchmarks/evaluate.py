@@ -17,6 +17,7 @@ import argparse
 from pathlib import Path
 
 from outreach_coach import CATEGORIES
+from outreach_coach.course_files import marked_block
 from outreach_coach.evaluation import (
     Labelled,
     SetScore,
@@ -115,19 +116,23 @@ def plain(table: list[list[str]]) -> str:
     return "\n".join([*lines, "", agreement_line()])
 
 
+def _parts(readme: str) -> tuple[str, str, str]:
+    try:
+        return marked_block(readme, TABLE_START, TABLE_END)
+    except ValueError:
+        message = f"README.md lost its accuracy table's marker lines: {TABLE_START}"
+        raise ValueError(message) from None
+
+
 def readme_table(readme: str) -> str:
     """The accuracy table the README holds between its two marker lines."""
-    if TABLE_START not in readme or TABLE_END not in readme:
-        raise ValueError(f"README.md lost its accuracy table's marker lines: {TABLE_START}")
-    return readme.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0].strip()
+    return _parts(readme)[1].strip()
 
 
 def with_table(readme: str, table: str) -> str:
     """The README with its accuracy table replaced by `table`."""
-    readme_table(readme)  # fails loudly when the markers are gone
-    before, rest = readme.split(TABLE_START, 1)
-    after = rest.split(TABLE_END, 1)[1]
-    return f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}"
+    head, _, tail = _parts(readme)
+    return f"{head}\n{table}\n{tail}"
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ only tags as cell metadata. The learner's drafts live in progress/, never in the
 
 A built notebook also keeps its build mark (notebook metadata BUILD_MARK): the source file to
 edit and a digest of the cells as built, so that the build can tell an edit made in Jupyter
-from its own output and refuse to overwrite it (tools/build_course.py).
+from its own output and refuse to overwrite it (tools/build_course.py). Tables that tools write
+into Markdown (the README's course and accuracy tables) sit between two marker lines
+(`marked_block`).
 """
 
 from __future__ import annotations
@@ -80,3 +82,14 @@ def pre_save_hook(model: MutableMapping[str, Any], path: str, **kwargs: Any) -> 
     """Jupyter's ContentsManager.pre_save_hook: course notebooks are saved clean."""
     if model.get("type") == "notebook" and model.get("content") and is_course_notebook(path):
         clean_notebook(model["content"])
+
+
+def marked_block(text: str, start_marker: str, end_marker: str) -> tuple[str, str, str]:
+    """Split text around the block a tool writes between two marker lines: (everything up to and
+    including the start marker, the block, everything from the end marker on). ValueError when
+    a marker is missing or out of order."""
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start < 0 or end < start:
+        raise ValueError(f"the marker lines are missing or out of order ({start_marker})")
+    head = start + len(start_marker)
+    return text[:head], text[head:end], text[end:]

@@ -41,7 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the course's own package, even when another copy is installed
 
 from outreach_coach import data  # noqa: E402
-from outreach_coach.course_files import BUILD_MARK, cells_digest, edited_since_built  # noqa: E402
+from outreach_coach.course_files import (  # noqa: E402
+    BUILD_MARK,
+    cells_digest,
+    edited_since_built,
+    marked_block,
+)
 from outreach_coach.outline import COURSE_MAP, Exercise, Lesson, course_map  # noqa: E402
 from tools import build_exercises  # noqa: E402
 
@@ -566,10 +571,11 @@ TABLES = {ROOT / "README.md": readme_table, ROOT / "instructor" / "README.md": i
 
 def with_table(text: str, table: str, path: Path) -> str:
     """The document with the text between its course-table markers replaced by table."""
-    start, end = text.find(TABLE_START), text.find(TABLE_END)
-    if start < 0 or end < start:
-        raise SourceError(f"{path}: the course table markers are missing ({TABLE_START})")
-    return f"{text[: start + len(TABLE_START)]}\n{table}\n{text[end:]}"
+    try:
+        head, _, tail = marked_block(text, TABLE_START, TABLE_END)
+    except ValueError:
+        raise SourceError(f"{path}: the course table markers are missing ({TABLE_START})") from None
+    return f"{head}\n{table}\n{tail}"
 
 
 # --- writing and checking ------------------------------------------------------------------------

@@ -14,10 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .report import CATEGORIES
+from .report import CATEGORIES, SEVERITIES
 from .wordlists import DataError, grader_data_dir, read_toml
 
-SEVERITIES = ("error", "warning", "info")
 REQUIRED = ("code", "name", "category", "severity", "message", "hint", "why", "lesson")
 CODE_RE = re.compile(r"[A-Z]{3,5}\d{3}")
 
