@@ -8,7 +8,7 @@ from functools import cache, cached_property, lru_cache
 
 from . import wordlists
 from .profiles import Recipient, Sender, is_title
-from .text import Span, common_prefix_length, content_stems, fold, sentences, words
+from .text import Span, common_prefix_length, content_stems, fold, sentences, tokens
 
 # Checks read this much of a message: longer texts are already far past any sensible length
 # (and get the too-long warning), and this keeps grading a 1 MB paste well under a second.
@@ -228,7 +228,7 @@ class Analysis:
         if self.sender is not None:
             sources += [self.sender.name, self.sender.company, self.sender.headline]
             sources += list(self.sender.offers)
-        return frozenset(span.text for source in sources for span in words(source))
+        return frozenset(word for source in sources for word in tokens(source))
 
     @cached_property
     def protected(self) -> frozenset[str]:
@@ -264,7 +264,7 @@ class Analysis:
         folded = fold(sentence)
         if re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", folded):
             return True
-        return any(self.names_recipient(span.text) for span in words(sentence))
+        return any(self.names_recipient(word) for word in tokens(sentence))
 
 
 def signature_matches(signed: str, sender: Sender) -> bool:

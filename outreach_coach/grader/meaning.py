@@ -21,7 +21,7 @@ from typing import Any
 
 from . import wordlists
 from .runtime import IN_BROWSER
-from .text import fold, generic_words, same_word, words
+from .text import fold, generic_words, same_word, tokens
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
@@ -255,9 +255,9 @@ def _word_matrix(text: str) -> tuple[tuple[str, ...], Vector]:
     generic = generic_words()
     kept = tuple(
         dict.fromkeys(
-            fold(span.text)
-            for span in words(text[:2000])
-            if len(span.text) > 2 and not span.text.isdigit() and fold(span.text) not in generic
+            fold(word)
+            for word in tokens(text[:2000])
+            if len(word) > 2 and not word.isdigit() and fold(word) not in generic
         )
     )
     if not kept:
