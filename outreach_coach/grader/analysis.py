@@ -49,6 +49,7 @@ GOES_BY = re.compile(
     r"[\"'“‘]?([A-Z][\w'’-]{1,20})"
 )
 POSTSCRIPT = re.compile(r"^[ \t]*p\.?[ \t]?s\.?(?:[ \t:,-]|$)", re.IGNORECASE)
+YOU = re.compile(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b")
 SUBJECT_LINE = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:", re.IGNORECASE)
 
 
@@ -82,6 +83,8 @@ def name_variants(first_name: str) -> frozenset[str]:
     return frozenset(variants)
 
 
+@wordlists.derived_from_data
+@lru_cache(maxsize=16384)
 def is_short_form(word: str, first_name: str) -> bool:
     """True when word is the first name, a listed nickname, or reads as a short form of it:
     its start (Andy for Andrés, Kasia for Katarzyna, Fritz for Friedrich) or its end (Femi for
@@ -261,8 +264,7 @@ class Analysis:
 
     def second_person(self, sentence: str) -> bool:
         """True when a sentence speaks to the reader (you, your) or names them."""
-        folded = fold(sentence)
-        if re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", folded):
+        if YOU.search(fold(sentence)):
             return True
         return any(self.names_recipient(word) for word in tokens(sentence))
 

@@ -95,7 +95,7 @@ class _NumpyBackend:
     ) -> tuple[float, float]:
         """For each row of `second`, then of `first`, its closest row on the other side (negative
         closeness as 0, the pairs in `alike` as 0), averaged."""
-        closeness = self.np.clip(first @ second.T, 0.0, None)
+        closeness = self.np.maximum(first @ second.T, 0.0)  # np.clip's own overhead is larger
         if alike:
             rows, columns = zip(*alike, strict=True)
             closeness[list(rows), list(columns)] = 0.0
@@ -270,6 +270,10 @@ def _word_matrix(text: str) -> tuple[tuple[str, ...], Vector]:
 LOOKALIKE_PREFIX = 4
 
 
+# The relevance features read the same offer against the same need several times (an interest
+# is a need and an interest; a post's cover and its match): each pair is computed once.
+@wordlists.derived_from_data
+@lru_cache(maxsize=4096)
 def coverage(offer: str, need: str) -> tuple[float, float]:
     """How well the words of `offer` cover the words of `need` by meaning, and the reverse:
     for each word on one side, its closest word on the other that is not a lookalike,
