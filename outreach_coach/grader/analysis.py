@@ -8,7 +8,7 @@ from functools import cache, cached_property, lru_cache
 
 from . import wordlists
 from .profiles import Recipient, Sender, is_title
-from .text import Span, common_prefix_length, content_stems, fold, sentences, words
+from .text import Span, common_prefix_length, content_stems, fold, sentences, tokens
 
 # Checks read this much of a message: longer texts are already far past any sensible length
 # (and get the too-long warning), and this keeps grading a 1 MB paste well under a second.
@@ -49,6 +49,7 @@ GOES_BY = re.compile(
     r"[\"'“‘]?([A-Z][\w'’-]{1,20})"
 )
 POSTSCRIPT = re.compile(r"^[ \t]*p\.?[ \t]?s\.?(?:[ \t:,-]|$)", re.IGNORECASE)
+YOU = re.compile(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b")
 SUBJECT_LINE = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:", re.IGNORECASE)
 
 
@@ -82,6 +83,8 @@ def name_variants(first_name: str) -> frozenset[str]:
     return frozenset(variants)
 
 
+@wordlists.derived_from_data
+@lru_cache(maxsize=16384)
 def is_short_form(word: str, first_name: str) -> bool:
     """True when word is the first name, a listed nickname, or reads as a short form of it:
     its start (Andy for Andrés, Kasia for Katarzyna, Fritz for Friedrich) or its end (Femi for
@@ -228,7 +231,7 @@ class Analysis:
         if self.sender is not None:
             sources += [self.sender.name, self.sender.company, self.sender.headline]
             sources += list(self.sender.offers)
-        return frozenset(span.text for source in sources for span in words(source))
+        return frozenset(word for source in sources for word in tokens(source))
 
     @cached_property
     def protected(self) -> frozenset[str]:
@@ -261,10 +264,9 @@ class Analysis:
 
     def second_person(self, sentence: str) -> bool:
         """True when a sentence speaks to the reader (you, your) or names them."""
-        folded = fold(sentence)
-        if re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", folded):
+        if YOU.search(fold(sentence)):
             return True
-        return any(self.names_recipient(span.text) for span in words(sentence))
+        return any(self.names_recipient(word) for word in tokens(sentence))
 
 
 def signature_matches(signed: str, sender: Sender) -> bool:

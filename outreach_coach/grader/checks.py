@@ -25,6 +25,7 @@ from .text import (
     sentences,
     shared_words,
     stem,
+    tokens,
     words,
 )
 
@@ -155,14 +156,14 @@ def greeting(analysis: Analysis) -> Iterator[Finding]:
     first_sentence = pieces[0].text if pieces else ""
     # Any part after the first name may be the surname a title goes with ("Mr. Quispe Mamani").
     surnames = {fold(part) for part in recipient.name.split()[1:]}
-    tokens = list(words(first_sentence if len(window) == 200 else window))
+    spans = words(first_sentence if len(window) == 200 else window)
     greeted = bool(GREETING_START.match(window))
-    for index, span in enumerate(tokens):
+    for index, span in enumerate(spans):
         # A lowercase name counts after a greeting word ("hey rafael"): that is a mechanics slip.
         capitalised = span.text[:1].isupper() or (greeted and index <= 2)
         if capitalised and analysis.names_recipient(span.text):
             return
-        titled = index > 0 and is_title(tokens[index - 1].text)
+        titled = index > 0 and is_title(spans[index - 1].text)
         if titled and fold(span.text) in surnames:
             return
     match = addressed().match(window)
@@ -368,7 +369,7 @@ def topic_terms(text: str) -> dict[str, frozenset[str]]:
     """The topics of the lexicon that a text touches, each with the terms that touched it."""
     singles, phrases = _topic_index()
     # "screen-reader" is also "screen reader": hyphenated words count by their parts too.
-    parts = [part for span in words(text) for part in _with_parts(span.text)]
+    parts = [part for word in tokens(text) for part in _with_parts(word)]
     sequence = [stem(part) for part in parts]
     found: dict[str, set[str]] = {}
     for part, token in zip(parts, sequence, strict=True):
@@ -481,7 +482,7 @@ def _tie(analysis: Analysis, offer_text: str, recipient: Recipient) -> fit.Tie |
     topic, or None."""
     exclude = analysis.recipient_name_stems | offer_nouns()
     # Their own name and company ("your inn's books") make an offer sound fitted, not fit.
-    offer_text = " ".join(s.text for s in words(offer_text) if stem(s.text) not in exclude)
+    offer_text = " ".join(word for word in tokens(offer_text) if stem(word) not in exclude)
     offer_topics = topic_terms(offer_text)
     # Their industry says who they are ("we clean a lot of accounting firms"), not what they need.
     offer_words = content_words(offer_text, exclude | content_stems(recipient.industry))
@@ -599,9 +600,9 @@ def offer(analysis: Analysis) -> Iterator[Finding]:
 def self_centred(analysis: Analysis) -> Iterator[Finding]:
     """REL004: far more I/we than you/your."""
     body = analysis.head[: analysis.body_end]
-    tokens = [fold(span.text) for span in words(body)]
-    me = sum(token in ME_WORDS for token in tokens)
-    you = sum(token in YOU_WORDS for token in tokens)
+    folded = [fold(word) for word in tokens(body)]
+    me = sum(token in ME_WORDS for token in folded)
+    you = sum(token in YOU_WORDS for token in folded)
     if me >= 4 and me >= 2 * you:
         yield finding(analysis, "REL004", me=str(me), you=str(you))
 
@@ -770,7 +771,7 @@ SHORT_WORDS = 25
 def length(analysis: Analysis) -> Iterator[Finding]:
     """MECH008/MECH009: too long for a first note, or too short to say anything."""
     chars = len(analysis.text.strip())
-    count = sum(1 for _ in words(analysis.head))
+    count = len(tokens(analysis.head))
     if chars > LONG_CHARS or count > LONG_WORDS:
         yield finding(analysis, "MECH008", chars=f"{chars:,}", words=f"{count:,}")
     elif count < SHORT_WORDS:
@@ -784,7 +785,7 @@ LONGEST_MEAN = 30
 @check("sentence_length")
 def sentence_length(analysis: Analysis) -> Iterator[Finding]:
     """MECH010: one very long sentence, or long sentences on average (a wide band only)."""
-    counts = [(s, sum(1 for _ in words(s.text))) for s in analysis.body_sentences]
+    counts = [(s, len(tokens(s.text))) for s in analysis.body_sentences]
     counts = [(s, n) for s, n in counts if n >= 3]
     if not counts:
         return

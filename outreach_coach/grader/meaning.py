@@ -21,7 +21,7 @@ from typing import Any
 
 from . import wordlists
 from .runtime import IN_BROWSER
-from .text import fold, generic_words, same_word, words
+from .text import fold, generic_words, same_word, tokens
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
@@ -95,7 +95,7 @@ class _NumpyBackend:
     ) -> tuple[float, float]:
         """For each row of `second`, then of `first`, its closest row on the other side (negative
         closeness as 0, the pairs in `alike` as 0), averaged."""
-        closeness = self.np.clip(first @ second.T, 0.0, None)
+        closeness = self.np.maximum(first @ second.T, 0.0)  # np.clip's own overhead is larger
         if alike:
             rows, columns = zip(*alike, strict=True)
             closeness[list(rows), list(columns)] = 0.0
@@ -255,9 +255,9 @@ def _word_matrix(text: str) -> tuple[tuple[str, ...], Vector]:
     generic = generic_words()
     kept = tuple(
         dict.fromkeys(
-            fold(span.text)
-            for span in words(text[:2000])
-            if len(span.text) > 2 and not span.text.isdigit() and fold(span.text) not in generic
+            fold(word)
+            for word in tokens(text[:2000])
+            if len(word) > 2 and not word.isdigit() and fold(word) not in generic
         )
     )
     if not kept:
@@ -270,6 +270,10 @@ def _word_matrix(text: str) -> tuple[tuple[str, ...], Vector]:
 LOOKALIKE_PREFIX = 4
 
 
+# The relevance features read the same offer against the same need several times (an interest
+# is a need and an interest; a post's cover and its match): each pair is computed once.
+@wordlists.derived_from_data
+@lru_cache(maxsize=4096)
 def coverage(offer: str, need: str) -> tuple[float, float]:
     """How well the words of `offer` cover the words of `need` by meaning, and the reverse:
     for each word on one side, its closest word on the other that is not a lookalike,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import wordlists
@@ -74,6 +74,8 @@ def is_title(word: str) -> bool:
     return word.lower().strip(".") in courtesy_titles()
 
 
+@wordlists.derived_from_data
+@lru_cache(maxsize=4096)  # asked for each word a check reads as a possible name
 def first_name_of(full_name: str) -> str:
     """Return the first word of a name, skipping courtesy titles."""
     words = [w for w in full_name.split() if not is_title(w)]
