@@ -135,12 +135,12 @@ def _content_stems(text: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def _token_stems(token: str) -> tuple[str, ...]:
     # A new draft is mostly words seen before: each word is judged once, not once per text.
+    if len(token) < 2 and not token.isdigit():
+        return ()
     generic = generic_words()
     numbers = wordlists.lexicon()["number_words"]
     folded = fold(token)
     result = []
-    if len(token) < 2 and not token.isdigit():
-        return ()
     if folded in numbers:
         result.append(numbers[folded])
     elif folded.removesuffix("'s") not in generic:
