@@ -32,12 +32,14 @@ def test_lookalike_words_are_not_taken_for_meaning() -> None:
 
 def test_the_model_file_matches_a_fresh_training_run() -> None:
     sys.path.insert(0, str(ROOT / "tools"))
-    from train_grader import trained
+    from train_grader import same_model, trained
 
     committed = json.loads(
         (ROOT / "outreach_coach/grader/resources" / MODEL_FILE).read_text(encoding="utf-8")
     )
-    assert committed == trained(), "stale weights: run python tools/train_grader.py"
+    assert same_model(committed, trained()), "stale weights: run python tools/train_grader.py"
+    moved = {**committed["weights"], "intercept": committed["weights"]["intercept"] + 0.001}
+    assert not same_model(committed, {**committed, "weights": moved})
     assert set(model()["weights"]) == {"intercept", *FEATURES}
 
 

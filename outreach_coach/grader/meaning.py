@@ -216,12 +216,14 @@ def similarity(first: str, second: str) -> float:
     if not first_words or not second_words:
         return 0.0
     alike = _lookalikes(first_words, second_words)
+    backend = _backend()
+    if not alike:
+        return backend.cosine(_mean_vector(first), _mean_vector(second))
     alike_a, alike_b = {i for i, _ in alike}, {j for _, j in alike}
     keep_a = [i for i in range(len(first_words)) if i not in alike_a]
     keep_b = [j for j in range(len(second_words)) if j not in alike_b]
     if not keep_a or not keep_b:
         return 0.0
-    backend = _backend()
     return backend.cosine(backend.mean(a, keep_a), backend.mean(b, keep_b))
 
 
@@ -263,6 +265,15 @@ def _word_matrix(text: str) -> tuple[tuple[str, ...], Vector]:
     if not kept:
         return kept, ()
     return kept, _backend().stack([word_vector(word) for word in kept])
+
+
+# A text is compared with many others (a sentence with every profile field): the mean of all its
+# word vectors, the usual case with no lookalike to leave out, is computed once.
+@wordlists.derived_from_data
+@lru_cache(maxsize=2048)
+def _mean_vector(text: str) -> Vector:
+    words, rows = _word_matrix(text)
+    return _backend().mean(rows, list(range(len(words))))
 
 
 # Words that start alike but are not one word (bookkeeping/bookings, mediation/media) look close
