@@ -30,7 +30,9 @@ from outreach_coach.views import ErrorBox, profile_card_html, run_guarded, sende
 MATCH_SENDER = "andre-baptiste"
 MATCH_EXPECTED = {
     "marcus-bell": "real estate listing photography",
-    "rafael-dominguez": "event photography",
+    # A renovated ballroom taking bookings is sold by photos of the venue; photographing the
+    # events themselves fits too, a little less closely (the couples hire that, not the inn).
+    "rafael-dominguez": "brand and venue photo shoots",
     "daniel-okafor": None,
 }
 

@@ -1,4 +1,5 @@
-"""The browser's plain-Python meaning model gives the numpy model's values and verdicts."""
+"""The word vector table, and the browser's plain-Python reading of it giving the numpy one's
+values and verdicts."""
 
 import pytest
 
@@ -6,7 +7,6 @@ from outreach_coach import data, grade
 from outreach_coach.evaluation import corpus
 from outreach_coach.grader import meaning
 from outreach_coach.grader.profiles import as_recipient
-from outreach_coach.grader.text import fold, words
 
 # Every 20th corpus message (over 100, from every writer), graded by each model.
 SAMPLE = corpus()[::20]
@@ -26,13 +26,43 @@ def backends() -> tuple[object, object]:
     return meaning._backend(plain=False), meaning._backend(plain=True)
 
 
-def test_plain_bpe_gives_the_tokenizers_ids_for_every_corpus_word(backends) -> None:
-    numpy_model, plain_model = backends
-    vocabulary = sorted({fold(span.text) for item in corpus() for span in words(item.text)})
-    vocabulary += ["naïve", "日本語", "🙂ok", "a b"]
-    differ = [w for w in vocabulary if numpy_model.token_ids(w) != plain_model.token_ids(w)]
-    assert len(vocabulary) > 5000
-    assert differ == []
+def test_the_table_is_whole_and_its_rows_are_unit_vectors(backends) -> None:
+    index, raw = meaning._table()
+    numpy_model, _ = backends
+    assert len(index) > 50_000 and len(raw) == len(index) * (meaning.DIMENSIONS + 4)
+    lengths = numpy_model.np.linalg.norm(
+        numpy_model.rows.astype("float32") * numpy_model.scales[:, None], axis=1
+    )
+    # int8 rounding moves each of 128 values by at most half a step of max/127.
+    assert abs(lengths - 1).max() < 0.02
+
+
+def test_a_word_missing_from_the_table_is_read_as_its_pieces() -> None:
+    index, _ = meaning._table()
+    assert meaning.row_ids("baker's") == meaning.row_ids("baker") == [index["baker"]]
+    pieced = meaning.row_ids("reflowering")
+    words = {row: word for word, row in index.items()}
+    assert "reflowering" not in index and len(pieced) > 1
+    assert "".join(words[row].removeprefix("##") for row in pieced) == "reflowering"
+    assert meaning.row_ids("日本語") == [] and meaning.row_ids("") == []
+
+
+def test_words_alike_in_meaning_are_closer_than_unrelated_ones() -> None:
+    alike = [("weekend", "saturdays"), ("grant", "funder"), ("sensor", "thermometer")]
+    for word, close in alike:
+        for far in ("forklift", "violin", "mortgage"):
+            assert meaning.similarity(word, close) > meaning.similarity(word, far) + 0.1, word
+
+
+def test_a_missing_table_says_how_to_reinstall(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(meaning, "files", lambda package: tmp_path)
+    meaning._table.cache_clear()
+    try:
+        with pytest.raises(meaning.ModelMissing, match=r"pip install -r requirements\.txt"):
+            meaning._table()
+    finally:
+        monkeypatch.undo()
+        meaning._table.cache_clear()
 
 
 def _measure(item) -> tuple[list[float], dict[str, bool], float]:

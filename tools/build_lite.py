@@ -6,25 +6,21 @@ Usage: python3 tools/build_lite.py [--output build/lite]
 By default the site is whole and offline: Pyodide's core (the `pyodide` npm package at the
 version the kernel pins, installed once into .cache/npm), the pure-Python wheels the kernel and
 the course need (tools/lite/wheels.txt, downloaded once into .cache/lite-wheels), the course's
-package as a wheel, WordLlama's model files as a wheel of their own, and the course's notebooks
-and data. Serve the output folder with any static file server (`python3 -m http.server -d
-build/lite`) or publish it as it is (GitHub Pages, any web host).
+package as a wheel (the grader's word vectors inside it), and the course's notebooks and data.
+Serve the output folder with any static file server (`python3 -m http.server -d build/lite`) or
+publish it as it is (GitHub Pages, any web host).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import csv
 import hashlib
-import io
 import json
 import shutil
 import subprocess
 import sys
 import zipfile
 from email.parser import Parser
-from importlib.metadata import distribution
 from pathlib import Path
 
 from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
@@ -32,10 +28,6 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the course's own package, even when another copy is installed
-
-from outreach_coach.grader.meaning import DIMENSIONS, MODEL  # noqa: E402
-
 CONFIG = Path(__file__).resolve().parent / "lite"
 NPM_PREFIX = ROOT / ".cache" / "npm"
 WHEEL_CACHE = ROOT / ".cache" / "lite-wheels"
@@ -67,7 +59,6 @@ BROWSER_MARKERS = {
 }
 # The widget front end comes from the site's own extension, not from these Python packages.
 FRONT_END_ONLY = {"widgetsnbextension", "jupyterlab-widgets"}
-MODEL_PACKAGE = "wordllama"
 
 
 def npm_pyodide() -> Path:
@@ -159,53 +150,6 @@ def course_wheel(folder: Path) -> Path:
     return next(folder.glob("outreach_coach-*.whl"))
 
 
-def model_wheel(folder: Path) -> Path:
-    """WordLlama's tokenizer and matrix, as installed here, in a wheel of their own: the
-    `wordllama` wheel itself is compiled for CPython on a computer and cannot load in the
-    browser, and the grader reads only these two files from it (grader/meaning.py)."""
-    source = distribution(MODEL_PACKAGE)
-    version = source.version
-    package = Path(str(source.locate_file(MODEL_PACKAGE)))
-    members = {
-        f"{MODEL_PACKAGE}/__init__.py": b'"""WordLlama\'s model files only, for the browser."""\n',
-        f"{MODEL_PACKAGE}/tokenizers/{MODEL}_tokenizer_config.json": (
-            package / "tokenizers" / f"{MODEL}_tokenizer_config.json"
-        ).read_bytes(),
-        f"{MODEL_PACKAGE}/weights/{MODEL}_{DIMENSIONS}.safetensors": (
-            package / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors"
-        ).read_bytes(),
-    }
-    info = f"{MODEL_PACKAGE}-{version}.dist-info"
-    for license_file in source.files or []:
-        if license_file.parts[0].endswith(".dist-info") and "LICENSE" in license_file.name.upper():
-            members[f"{info}/licenses/{license_file.name}"] = license_file.locate().read_bytes()
-    members[f"{info}/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: {MODEL_PACKAGE}\nVersion: {version}\n"
-        "Summary: WordLlama's model files (tokenizer and matrix) for the course in the browser\n"
-        "License: MIT\n"
-    ).encode()
-    members[f"{info}/WHEEL"] = (
-        b"Wheel-Version: 1.0\nGenerator: tools/build_lite.py\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n"
-    )
-    record = io.StringIO()
-    writer = csv.writer(record, lineterminator="\n")
-    for name, content in members.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=")
-        writer.writerow([name, f"sha256={digest.decode()}", len(content)])
-    writer.writerow([f"{info}/RECORD", "", ""])
-    members[f"{info}/RECORD"] = record.getvalue().encode()
-    wheel = folder / f"{MODEL_PACKAGE}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(
-                zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)),
-                content,
-                compress_type=zipfile.ZIP_DEFLATED,
-            )
-    return wheel
-
-
 def _wheel_metadata(wheel: Path) -> tuple[list[str], list[str]]:
     """A wheel's top-level import names and its Requires-Dist lines."""
     with zipfile.ZipFile(wheel) as archive:
@@ -266,7 +210,7 @@ def stage(work: Path) -> dict[str, list[str]]:
     static = work / "static" / "pyodide"
     static.mkdir(parents=True)
     pyodide = npm_pyodide()
-    wheels = [*pinned_wheels(), course_wheel(static), model_wheel(static)]
+    wheels = [*pinned_wheels(), course_wheel(static)]
     for wheel in wheels:
         if wheel.parent != static:
             shutil.copy2(wheel, static / wheel.name)

@@ -1,76 +1,117 @@
-"""Compare texts by meaning: static word embeddings (WordLlama's 256-dimension model) pooled
-over a text's content words.
+"""Compare texts by meaning: static word vectors pooled over a text's content words.
 
-The model is the matrix that the `wordllama` wheel ships with its tokenizer, read straight from
-the installed package: nothing is ever downloaded (the package's own `WordLlama.load()` would try
-to fetch its tokenizer from the network). On a computer it is read with `safetensors` and
-`tokenizers` and computed with numpy; in the browser (JupyterLite, where none of the three
-exists) the same files are read with the standard library and the same sums are done in plain
-Python (`_PlainBackend`), which gives the same similarities to float32 rounding.
+The vectors are all-MiniLM-L6-v2's embedding of each English word on its own, written down once
+by tools/build_word_vectors.py into resources/word_vectors.{json,bin} (82,711 words and word
+pieces, 128 dimensions, int8): the grader gets a sentence model's sense of which words mean
+alike without torch, and nothing is ever downloaded. A word missing from the table is read as
+its WordPiece pieces, as the model itself splits it. On a computer the rows are read with numpy;
+in the browser (JupyterLite) the same bytes are unpacked with the standard library and the same
+sums are done in plain Python (`_PlainBackend`), which gives the same similarities to float32
+rounding.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 from functools import cache, lru_cache
 from importlib.resources import files
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from . import wordlists
 from .runtime import IN_BROWSER
 from .text import fold, generic_words, same_word, tokens
 
-MODEL = "l2_supercat"
-DIMENSIONS = 256
+TABLE = "word_vectors"
+DIMENSIONS = 128
+# The model's own limit: a longer run of letters is one unknown token to it.
+LONGEST_PIECED_WORD = 100
+# BERT's basic tokenizer splits a word at anything but a letter or a digit (follow-up: follow, up).
+WORD_PART = re.compile(r"[a-z0-9]+")
 
 Vector = Any  # a numpy array on a computer, a tuple of floats in the browser
 
 
 class ModelMissing(RuntimeError):
-    """The embedding model's files are not installed."""
+    """The word vector table is not installed, or is not the one the grader knows."""
 
 
-def _model_files() -> tuple[Traversable, Traversable]:
-    """The tokenizer's JSON and the embedding matrix inside the installed `wordllama` package."""
+@cache
+def _table() -> tuple[dict[str, int], bytes]:
+    """The table's word index (word -> row) and its bytes: int8 rows, then a float32 scale each."""
+    # The package's own copy, never an edited word-list folder: the table is a model, not a list.
+    folder = files(__package__) / "resources"
     try:
-        package = files("wordllama")
-    except ModuleNotFoundError:
+        about = json.loads((folder / f"{TABLE}.json").read_text(encoding="utf-8"))
+        raw = (folder / f"{TABLE}.bin").read_bytes()
+    except FileNotFoundError:
         raise ModelMissing(
-            "The grader's meaning model is missing: run 'python3 -m pip install -r "
-            "requirements.txt' in the course folder."
+            "The grader's word vectors are missing: reinstall the course with 'python3 -m pip "
+            "install -r requirements.txt' in the course folder."
         ) from None
-    return (
-        package / "tokenizers" / f"{MODEL}_tokenizer_config.json",
-        package / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors",
-    )
+    words = about["words"]
+    if about["dimensions"] != DIMENSIONS or len(raw) != len(words) * (DIMENSIONS + 4):
+        raise ModelMissing("The grader's word vectors are not the table the course knows.")
+    return {word: row for row, word in enumerate(words)}, raw
+
+
+def row_ids(word: str) -> list[int]:
+    """The table rows that stand for one folded word: its own row, or the rows of its WordPiece
+    pieces (longest piece first, as the model splits a word it does not know); none for a word
+    in another script."""
+    index, _ = _table()
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in index:
+        return [index[word]]
+    rows = []
+    for part in WORD_PART.findall(word):
+        if part in index:
+            rows.append(index[part])
+        elif len(part) <= LONGEST_PIECED_WORD:
+            rows.extend(_pieces(part, index))
+    return rows
+
+
+def _pieces(part: str, index: dict[str, int]) -> list[int]:
+    """WordPiece: the longest known piece at each point, continuations marked '##'; no rows at
+    all when some point has no piece (the model reads the whole part as unknown)."""
+    rows, start = [], 0
+    while start < len(part):
+        prefix = "##" if start else ""
+        for end in range(len(part), start, -1):
+            if (piece := prefix + part[start:end]) in index:
+                rows.append(index[piece])
+                start = end
+                break
+        else:
+            return []
+    return rows
 
 
 class _NumpyBackend:
-    """The model through `tokenizers`, `safetensors` and numpy (a computer)."""
+    """The table's rows read and computed with numpy (a computer)."""
 
     def __init__(self) -> None:
         import numpy as np
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
 
-        tokenizer_file, matrix_file = _model_files()
+        index, raw = _table()
+        count = len(index)
         self.np = np
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
-        self.matrix = load_file(str(matrix_file))["embedding.weight"].astype(np.float32)
-
-    def token_ids(self, word: str) -> list[int]:
-        """The tokenizer's ids for one word."""
-        return self.tokenizer.encode(word, add_special_tokens=False).ids
+        self.rows = np.frombuffer(raw, dtype=np.int8, count=count * DIMENSIONS).reshape(
+            count, DIMENSIONS
+        )
+        self.scales = np.frombuffer(raw, dtype="<f4", offset=count * DIMENSIONS)
 
     def pooled(self, ids: list[int]) -> Vector:
-        """The mean of the rows `ids` of the matrix (a zero vector for none)."""
+        """The mean of the table's rows `ids` (a zero vector for none)."""
         if not ids:
             return self.np.zeros(DIMENSIONS, dtype=self.np.float32)
+        rows = self.rows[ids].astype(self.np.float32) * self.scales[ids, None]
         # sum / count is numpy's own mean without its per-call overhead (one call per word).
-        return self.matrix[ids].sum(axis=0) / len(ids)
+        return rows.sum(axis=0) / len(ids)
 
     def stack(self, vectors: list[Vector]) -> Vector:
         """Vectors as the rows of one matrix."""
@@ -107,56 +148,25 @@ class _NumpyBackend:
 
 
 class _PlainBackend:
-    """The same model read with the standard library and computed in plain Python (the browser):
-    a byte-level BPE of one word from the tokenizer's own vocabulary and merges, and the
-    float16 rows unpacked from the safetensors file."""
+    """The same table unpacked with the standard library and computed in plain Python (the
+    browser, where numpy does not exist)."""
 
     def __init__(self) -> None:
-        tokenizer_file, matrix_file = _model_files()
-        config = json.loads(tokenizer_file.read_text(encoding="utf-8"))
-        if config["normalizer"]["normalizers"][0] != {"type": "Prepend", "prepend": "▁"}:
-            raise ModelMissing("The meaning model's tokenizer is not the one the course knows.")
-        model = config["model"]
-        self.vocab: dict[str, int] = model["vocab"]
-        self.ranks: dict[tuple[str, str], int] = {
-            tuple(merge.split(" ", 1)): rank for rank, merge in enumerate(model["merges"])
-        }
-        self.unknown = self.vocab[model["unk_token"]]
-        raw = matrix_file.read_bytes()
-        (header_size,) = struct.unpack_from("<Q", raw)
-        entry = json.loads(raw[8 : 8 + header_size])["embedding.weight"]
-        if entry["dtype"] != "F16" or entry["shape"][1] != DIMENSIONS:
-            raise ModelMissing("The meaning model's matrix is not the one the course knows.")
-        start = 8 + header_size + entry["data_offsets"][0]
-        self.rows = raw[start : 8 + header_size + entry["data_offsets"][1]]
-        self.row_format = struct.Struct(f"<{DIMENSIONS}e")
-
-    def token_ids(self, word: str) -> list[int]:
-        """The ids the `tokenizers` library gives one word: '▁' prepended, its characters (or
-        their UTF-8 bytes when a character is not in the vocabulary) merged pair by pair, the
-        best-ranked pair first and the leftmost of equals, as its BPE model does."""
-        symbols: list[str] = []
-        for character in "▁" + word.replace(" ", "▁"):
-            if character in self.vocab:
-                symbols.append(character)
-            else:
-                symbols.extend(f"<0x{byte:02X}>" for byte in character.encode("utf-8"))
-        while len(symbols) > 1:
-            best = min(
-                range(len(symbols) - 1),
-                key=lambda i: (self.ranks.get((symbols[i], symbols[i + 1]), math.inf), i),
-            )
-            if (symbols[best], symbols[best + 1]) not in self.ranks:
-                break
-            symbols[best : best + 2] = [symbols[best] + symbols[best + 1]]
-        return [self.vocab.get(symbol, self.unknown) for symbol in symbols]
+        index, raw = _table()
+        self.raw = raw
+        self.row_format = struct.Struct(f"<{DIMENSIONS}b")
+        self.scale_format = struct.Struct("<f")
+        self.scales_start = len(index) * DIMENSIONS
 
     def pooled(self, ids: list[int]) -> Vector:
-        """The mean of the rows `ids` of the matrix (a zero vector for none)."""
+        """The mean of the table's rows `ids` (a zero vector for none)."""
         if not ids:
             return (0.0,) * DIMENSIONS
-        size = self.row_format.size
-        rows = [self.row_format.unpack_from(self.rows, i * size) for i in ids]
+        rows = []
+        for i in ids:
+            (scale,) = self.scale_format.unpack_from(self.raw, self.scales_start + 4 * i)
+            row = self.row_format.unpack_from(self.raw, i * DIMENSIONS)
+            rows.append([value * scale for value in row])
         return tuple(math.fsum(column) / len(rows) for column in zip(*rows, strict=True))
 
     def stack(self, vectors: list[Vector]) -> Vector:
@@ -204,8 +214,8 @@ class _PlainBackend:
 
 @cache
 def _backend(plain: bool = IN_BROWSER) -> _NumpyBackend | _PlainBackend:
-    """The model, loaded once: plain Python in the browser (where numpy, tokenizers and
-    safetensors do not exist), numpy elsewhere."""
+    """The table, loaded once: plain Python in the browser (where numpy does not exist), numpy
+    elsewhere."""
     return _PlainBackend() if plain else _NumpyBackend()
 
 
@@ -246,7 +256,7 @@ def _lookalikes(first: tuple[str, ...], second: tuple[str, ...]) -> frozenset[tu
 def word_vector(word: str) -> Vector:
     """The unit-length meaning vector of one word (its tokens pooled)."""
     backend = _backend()
-    return backend.unit(backend.pooled(backend.token_ids(word)))
+    return backend.unit(backend.pooled(row_ids(word)))
 
 
 @wordlists.derived_from_data
